@@ -1,0 +1,36 @@
+package dev.jemu.memory;
+
+import dev.jemu.util.Native;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Host memory that backs guest RAM: one native segment, reserved with mmap(MAP_NORESERVE) so that only
+ * touched pages cost host memory. System mode uses it as guest-physical RAM (offset = physical address);
+ * user mode hands out pages of it to guest mappings. KVM can map the very same memory.
+ */
+public final class HostRam {
+    private final MemorySegment segment;
+
+    private HostRam(MemorySegment segment) {
+        this.segment = segment;
+    }
+
+    /** Reserves {@code size} bytes of zeroed, lazily committed memory. */
+    public static HostRam reserve(long size) {
+        return new HostRam(Native.mmapAnonymous(size));
+    }
+
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    public long size() {
+        return segment.byteSize();
+    }
+
+    /** Gives the pages back to the host (they read as zero afterwards). */
+    public void discard(long offset, long length) {
+        Native.madviseDontNeed(segment, offset, length);
+    }
+}
