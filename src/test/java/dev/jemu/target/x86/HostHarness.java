@@ -223,20 +223,7 @@ final class HostHarness {
         if (CpuTester.DATA + in.length > CpuTester.RAM_SIZE - 0x10000) throw new IllegalStateException("too many cases");
         t.cpu.regs[X86Cpu.RSP] = CpuTester.RAM_SIZE - 64;
         t.load(CpuTester.DATA, in);
-        byte[] code = CpuTester.nasm(emuBits, program(emuBits));
-        X86Exception e;
-        if (emuBits == 16) {
-            // 16-bit code runs with CS based at CODE (IP is 16 bits) and a stack below 64 KiB.
-            t.load(CpuTester.CODE, code);
-            t.cpu.segBase[X86Cpu.CS] = CpuTester.CODE;
-            t.cpu.rip = 0;
-            t.cpu.regs[X86Cpu.RSP] = 0xfff0;
-            t.interp.invalidateAll();
-            e = t.interp.run();
-            if (e.vector == X86Exception.EXIT_HLT) e = null;
-        } else {
-            e = t.run(code);
-        }
+        X86Exception e = run(t, emuBits, CpuTester.nasm(emuBits, program(emuBits)));
         if (e != null) {
             throw new AssertionError(emuBits + "-bit emulation stopped with " + e.getMessage() + " at rip "
                     + Long.toHexString(t.cpu.rip) + " (" + t.interp.current() + ")");
@@ -244,6 +231,34 @@ final class HostHarness {
         byte[] out = new byte[in.length];
         for (int k = 0; k < out.length; k++) out[k] = (byte) t.cpu.mem.read8(CpuTester.DATA + k);
         return out;
+    }
+
+    /**
+     * Runs code on a tester until HLT (returns null) or another exception. 16-bit code runs with CS based at
+     * CODE (IP is 16 bits) and, if RSP is not below 64 KiB, a stack just below it. Fails after 20 s (runaway).
+     */
+    static X86Exception run(CpuTester t, int bits, byte[] code) {
+        t.load(CpuTester.CODE, code);
+        t.interp.invalidateAll();
+        if (bits == 16) {
+            t.cpu.segBase[X86Cpu.CS] = CpuTester.CODE;
+            t.cpu.rip = 0;
+            if (t.cpu.regs[X86Cpu.RSP] > 0xffff) t.cpu.regs[X86Cpu.RSP] = 0xfff0;
+        } else {
+            t.cpu.rip = CpuTester.CODE;
+        }
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(20_000);
+                t.cpu.exitRequest = true;
+            } catch (InterruptedException ignored) {
+                // finished in time
+            }
+        });
+        X86Exception e = t.interp.run();
+        watchdog.interrupt();
+        if (e.vector == X86Exception.EXIT_INTERRUPT) throw new AssertionError("emulation did not finish (runaway?)");
+        return e.vector == X86Exception.EXIT_HLT ? null : e;
     }
 
     /** Compares the emulated records with the native ones; returns a description of the differences. */
