@@ -85,7 +85,22 @@ final class HostHarness {
 
     // ---- the program ----
 
+    /** Numbers the case records of every form (their order in the data). */
+    private void number() {
+        int rec = 0;
+        for (Form f : forms) {
+            f.first = rec;
+            rec += f.cases.size();
+        }
+    }
+
     String program(int asmBits) {
+        return program(asmBits, forms);
+    }
+
+    /** The program running the loops of {@code part} (numbered forms). */
+    String program(int asmBits, List<Form> part) {
+        number();
         boolean b64 = asmBits == 64;
         String bp = b64 ? "rbp" : "ebp";
         String[] r = b64 ? new String[]{"rax", "rbx", "rcx", "rdx", "rsi", "rdi"}
@@ -96,13 +111,11 @@ final class HostHarness {
         s.append("call body\nhlt\ntimes 16-($-$$) nop\nbody:\n");
         if (b64) s.append("push rbx\npush rbp\npush r12\npush r13\npush r14\npush r15\n");
         else s.append("push ebx\npush ebp\npush esi\npush edi\n");
-        int rec = 0, n = 0;
-        for (Form f : forms) {
-            f.first = rec;
+        int n = 0;
+        for (Form f : part) {
             if (f.cases.isEmpty()) continue;
             n++;
-            long addr = CpuTester.DATA + (long) rec * REC;
-            rec += f.cases.size();
+            long addr = CpuTester.DATA + (long) f.first * REC;
             s.append("mov ").append(bp).append(", ").append(addr).append('\n');
             s.append(b64 ? "push qword " : "push dword ").append(f.cases.size()).append('\n');
             s.append("L").append(n).append(":\n");
@@ -223,10 +236,16 @@ final class HostHarness {
         if (CpuTester.DATA + in.length > CpuTester.RAM_SIZE - 0x10000) throw new IllegalStateException("too many cases");
         t.cpu.regs[X86Cpu.RSP] = CpuTester.RAM_SIZE - 64;
         t.load(CpuTester.DATA, in);
-        X86Exception e = run(t, emuBits, CpuTester.nasm(emuBits, program(emuBits)));
-        if (e != null) {
-            throw new AssertionError(emuBits + "-bit emulation stopped with " + e.getMessage() + " at rip "
-                    + Long.toHexString(t.cpu.rip) + " (" + t.interp.current() + ")");
+        // 16-bit code cannot jump beyond 64 KiB: run the forms in several programs there.
+        int chunk = emuBits == 16 ? 150 : forms.size();
+        for (int k = 0; k < forms.size(); k += chunk) {
+            byte[] code = CpuTester.nasm(emuBits, program(emuBits, forms.subList(k, Math.min(forms.size(), k + chunk))));
+            if (emuBits == 16 && code.length > 0xff00) throw new IllegalStateException("16-bit program too large");
+            X86Exception e = run(t, emuBits, code);
+            if (e != null) {
+                throw new AssertionError(emuBits + "-bit emulation stopped with " + e.getMessage() + " at rip "
+                        + Long.toHexString(t.cpu.rip) + " (" + t.interp.current() + ")");
+            }
         }
         byte[] out = new byte[in.length];
         for (int k = 0; k < out.length; k++) out[k] = (byte) t.cpu.mem.read8(CpuTester.DATA + k);
