@@ -254,7 +254,8 @@ final class HostHarness {
 
     /**
      * Runs code on a tester until HLT (returns null) or another exception. 16-bit code runs with CS based at
-     * CODE (IP is 16 bits) and, if RSP is not below 64 KiB, a stack just below it. Fails after 20 s (runaway).
+     * CODE (IP is 16 bits) and SS based at 0 (the case loops address their records through EBP, which
+     * defaults to SS), with the stack just below 64 KiB. Fails after 20 s (runaway).
      */
     static X86Exception run(CpuTester t, int bits, byte[] code) {
         t.load(CpuTester.CODE, code);
@@ -262,7 +263,8 @@ final class HostHarness {
         if (bits == 16) {
             t.cpu.segBase[X86Cpu.CS] = CpuTester.CODE;
             t.cpu.rip = 0;
-            if (t.cpu.regs[X86Cpu.RSP] > 0xffff) t.cpu.regs[X86Cpu.RSP] = 0xfff0;
+            t.cpu.segBase[X86Cpu.SS] = 0;
+            t.cpu.regs[X86Cpu.RSP] = 0xfff0;
         } else {
             t.cpu.rip = CpuTester.CODE;
         }
