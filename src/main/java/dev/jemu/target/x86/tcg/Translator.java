@@ -175,6 +175,7 @@ final class Translator {
     static final int CC_CPU = -1, CC_IN = -2, CC_TOP = -3;
 
     // per instruction
+    private final List<Label> ranges = new ArrayList<>();
     private int curIndex;
     private boolean faulting, stored;
     private int hDirty, hCc;
@@ -223,7 +224,8 @@ final class Translator {
     byte[] compile(ClassFile cf, ClassDesc name) {
         // Pass 1 finds the registers used and each block's effect on the flags; pass 2 emits for real.
         analysis = true;
-        cf.build(name, clb -> clb.withMethodBody("run", MT_RUN, ClassFile.ACC_PUBLIC, this::body));
+        cf.withOptions(ClassFile.StackMapsOption.DROP_STACK_MAPS)
+                .build(name, clb -> clb.withMethodBody("run", MT_RUN, ClassFile.ACC_PUBLIC, this::body));
         dataflow();
         analysis = false;
         resetCodeState();
@@ -510,7 +512,7 @@ final class Translator {
         curIndex = index;
         faulting = false;
         stored = false;
-        Label start = cb.newBoundLabel();
+        ranges.clear();
         switch (kind) {
             case NOP -> { }
             case MOV_EG -> { getReg(i.reg, i.osize, i.rex); writeE(i, i.osize); }
@@ -545,10 +547,9 @@ final class Translator {
             case CALL_E -> { readE(i, i.osize); cb.lstore(bT); cb.loadConstant(i.next); push(i.osize); }
             default -> generic(i);
         }
-        Label end = cb.newBoundLabel();
         if (faulting) {
             Label h = cb.newLabel();
-            cb.exceptionCatch(start, end, h, CD_EXC);
+            for (int r = 0; r < ranges.size(); r += 2) cb.exceptionCatch(ranges.get(r), ranges.get(r + 1), h, CD_EXC);
             handlers.add(new Handler(h, index, new StubKey(hDirty, hCc, hSynced)));
         }
         if (stored) {
@@ -610,19 +611,18 @@ final class Translator {
         cb.aload(cpuL);
         cb.loadConstant(i.next);
         cb.putfield(CD_CPU, "rip", CD_long);
-        faultingPoint();
         HandlerRef h = HandlerRef.of(i);
         DynamicConstantDesc<Object> insn = insnConstant(curIndex);
         if (h.direct()) {
             cb.aload(cpuL);
             cb.ldc(insn);
-            cb.invokestatic(ClassDesc.ofInternalName(h.owner()), h.method(), MT_HANDLER);
+            faulting(() -> cb.invokestatic(ClassDesc.ofInternalName(h.owner()), h.method(), MT_HANDLER));
         } else {
             cb.ldc(insn);
             cb.getfield(CD_INSN, "exec", CD_EXEC);
             cb.aload(cpuL);
             cb.ldc(insn);
-            cb.invokeinterface(CD_EXEC, "exec", MT_HANDLER);
+            faulting(() -> cb.invokeinterface(CD_EXEC, "exec", MT_HANDLER));
         }
         // The handler may have changed any register and the flags.
         inLocal = 0;
@@ -645,7 +645,16 @@ final class Translator {
 
     // ---- faulting points ----
 
-    /** Called before each call that may throw a guest exception: all must see the same write-back state. */
+    /** Emits {@code call}, a call that may throw a guest exception, covered by the instruction's handler. */
+    private void faulting(Runnable call) {
+        faultingPoint();
+        Label s = cb.newBoundLabel();
+        call.run();
+        ranges.add(s);
+        ranges.add(cb.newBoundLabel());
+    }
+
+    /** Before each call that may throw a guest exception: all must see the same write-back state. */
     private void faultingPoint() {
         if (!faulting) {
             faulting = true;
@@ -826,43 +835,25 @@ final class Translator {
 
     /** Stack: mem, address → value (zero-extended). */
     private void load(int size) {
-        faultingPoint();
         switch (size) {
-            case 1 -> {
-                cb.invokevirtual(CD_MMU, "read8", MethodTypeDesc.of(CD_int, CD_long));
-                cb.i2l();
-            }
-            case 2 -> {
-                cb.invokevirtual(CD_MMU, "read16", MethodTypeDesc.of(CD_int, CD_long));
-                cb.i2l();
-            }
-            case 4 -> {
-                cb.invokevirtual(CD_MMU, "read32", MethodTypeDesc.of(CD_int, CD_long));
-                cb.i2l();
-                mask(4);
-            }
-            default -> cb.invokevirtual(CD_MMU, "read64", MethodTypeDesc.of(CD_long, CD_long));
+            case 1 -> faulting(() -> cb.invokevirtual(CD_MMU, "read8", MethodTypeDesc.of(CD_int, CD_long)));
+            case 2 -> faulting(() -> cb.invokevirtual(CD_MMU, "read16", MethodTypeDesc.of(CD_int, CD_long)));
+            case 4 -> faulting(() -> cb.invokevirtual(CD_MMU, "read32", MethodTypeDesc.of(CD_int, CD_long)));
+            default -> faulting(() -> cb.invokevirtual(CD_MMU, "read64", MethodTypeDesc.of(CD_long, CD_long)));
         }
+        if (size < 8) cb.i2l();
+        if (size == 4) mask(4);
     }
 
     /** Stack: mem, address, value → (stored). */
     private void store(int size) {
-        faultingPoint();
         stored = true;
+        if (size < 8) cb.l2i();
         switch (size) {
-            case 1 -> {
-                cb.l2i();
-                cb.invokevirtual(CD_MMU, "write8", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-            }
-            case 2 -> {
-                cb.l2i();
-                cb.invokevirtual(CD_MMU, "write16", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-            }
-            case 4 -> {
-                cb.l2i();
-                cb.invokevirtual(CD_MMU, "write32", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-            }
-            default -> cb.invokevirtual(CD_MMU, "write64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+            case 1 -> faulting(() -> cb.invokevirtual(CD_MMU, "write8", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
+            case 2 -> faulting(() -> cb.invokevirtual(CD_MMU, "write16", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
+            case 4 -> faulting(() -> cb.invokevirtual(CD_MMU, "write32", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
+            default -> faulting(() -> cb.invokevirtual(CD_MMU, "write64", MethodTypeDesc.of(CD_void, CD_long, CD_long)));
         }
     }
 

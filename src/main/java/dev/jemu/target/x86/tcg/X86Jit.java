@@ -36,7 +36,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private final ChainRunner<X86Cpu> runner = new ChainRunner<>(this);
 
     // statistics
-    private long translations, translatedInsns, bytecodeBytes, nanos;
+    private long translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
     public X86Jit(X86Cpu cpu, Interpreter interp, TcgOptions options) {
         this.cpu = cpu;
@@ -98,14 +98,18 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
             Translator tr = new Translator(region, cpu);
             String simple = "X86Block" + NAMES.incrementAndGet();
             ClassDesc name = ClassDesc.of("dev.jemu.target.x86.tcg." + simple);
+            long c0 = System.nanoTime();
             byte[] bytes = tr.compile(EMITTER.classFile(), name);
             int size = codeSize(bytes);
+            compileNanos += System.nanoTime() - c0;
             if (size > MAX_CODE && region.blocks.length > 1) {
                 region = region.prefix(Math.max(1, region.blocks.length / 2));
                 continue;
             }
             try {
+                long d0 = System.nanoTime();
                 MethodHandles.Lookup l = EMITTER.define(simple, bytes, List.of(region.insns));
+                defineNanos += System.nanoTime() - d0;
                 MethodHandle ctor = l.findConstructor(l.lookupClass(),
                         MethodType.methodType(void.class, X86Translation.Init.class));
                 t = (X86Translation) ctor.invoke(new X86Translation.Init(entry, region.insns, region.pages,
@@ -140,8 +144,14 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         cache.clear();
     }
 
+    /** Translations made so far. */
+    public long translations() {
+        return translations;
+    }
+
     public String stats() {
-        return String.format("%d translations (%d insns, %d bytes of bytecode, %.1f ms), %d live, %d dropped",
-                translations, translatedInsns, bytecodeBytes, nanos / 1e6, cache.size(), cache.dropped());
+        return String.format("%d translations (%d insns, %d bytes of bytecode, %.1f ms: compile %.1f define %.1f), %d live, %d dropped",
+                translations, translatedInsns, bytecodeBytes, nanos / 1e6, compileNanos / 1e6, defineNanos / 1e6,
+                cache.size(), cache.dropped());
     }
 }
