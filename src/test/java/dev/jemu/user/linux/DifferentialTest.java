@@ -4,7 +4,7 @@ import dev.jemu.testutil.CCompiler;
 import dev.jemu.testutil.Jemu;
 import dev.jemu.testutil.ProcessResult;
 import dev.jemu.testutil.Processes;
-import dev.jemu.testutil.TextDiff;
+import dev.jemu.testutil.SideBySide;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -88,7 +88,7 @@ class DifferentialTest {
         }
     }
 
-    private static void check(Variant v, DifferentialProgram p) throws IOException {
+    private static void check(Variant v, DifferentialProgram p) {
         Path out = Jemu.projectDir().resolve("target/difftest").resolve(v.id);
         List<String> flags = new ArrayList<>(List.of("-O2", "-I" + p.source().getParent(), "-pthread"));
         flags.addAll(v.flags);
@@ -106,30 +106,15 @@ class DifferentialTest {
             assumeTrue(false, "this host cannot run " + v.abi + " programs natively: " + e.getMessage());
             return;
         }
-        Files.write(out.resolve(p.name() + ".native.out"), nat.stdout());
         assertFalse(nat.timedOut(), () -> p.name() + " timed out natively: fix the test program");
         assertEquals(p.status(), nat.exitCode(), () -> p.name() + " ends natively with " + nat.describeExit()
                 + " instead of status " + p.status() + " (a problem of the test program, or mark it // status: N)\n"
                 + nat.stderrTail(10));
 
+        SideBySide.Run run = new SideBySide.Run(v.id + "/" + p.name(), v.tool, cmd, environment(), out, out,
+                NATIVE_TIMEOUT, Jemu.timeout(), null, out);
         ProcessResult emu = Jemu.run(v.tool, cmd, new Processes.Options(out, environment(), null, Jemu.timeout()));
-        Files.write(out.resolve(p.name() + ".jemu.out"), emu.stdout());
-        Files.write(out.resolve(p.name() + ".jemu.err"), emu.stderr());
-        boolean sameOut = Arrays.equals(nat.stdout(), emu.stdout());
-        if (sameOut && nat.exitCode() == emu.exitCode() && !emu.timedOut()) return;
-
-        StringBuilder m = new StringBuilder();
-        m.append(v.id).append('/').append(p.name()).append(": the emulated run differs from the native one\n");
-        m.append("native: ").append(nat.describeExit()).append(", ").append(nat.stdout().length).append(" bytes of output\n");
-        m.append(Jemu.describe(emu)).append('\n');
-        if (!sameOut) {
-            m.append("stdout:\n").append(TextDiff.describe(nat.stdout(), emu.stdout(), "native", "jemu"));
-        } else {
-            m.append("stdout: identical\n");
-        }
-        m.append("outputs: ").append(Jemu.projectDir().relativize(out)).append('/').append(p.name())
-                .append(".{native.out,jemu.out,jemu.err}");
-        fail(m.toString());
+        SideBySide.compare(run, nat, emu);
     }
 
     /** The same small, fixed environment for both runs (the emulator passes its own to the guest). */
