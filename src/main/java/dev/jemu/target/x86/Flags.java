@@ -1,0 +1,173 @@
+package dev.jemu.target.x86;
+
+/**
+ * Lazy condition codes. Arithmetic instructions record what they did (an operation kind with its operand
+ * size, the result and the operands); the six arithmetic flags are derived only when something reads them.
+ * The kind is {@code (op << 2) | sizeIndex}, sizeIndex 0..3 for 8, 16, 32, 64 bits.
+ *
+ * <p>Fields used, per op: DST result; SRC second operand; SRC1 first operand; AUX carry-in (ADC/SBB),
+ * the preserved CF (INC/DEC), or the flags image (EFLAGS).
+ */
+public final class Flags {
+    private Flags() {}
+
+    public static final int CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, IF = 0x200,
+            DF = 0x400, OF = 0x800, IOPL = 0x3000, NT = 0x4000, RF = 0x10000, VM = 0x20000, AC = 0x40000,
+            VIF = 0x80000, VIP = 0x100000, ID = 0x200000;
+    public static final int ARITH = CF | PF | AF | ZF | SF | OF;
+
+    // Operation kinds (shifted left by 2, size index in the low bits).
+    /** Flags given explicitly in AUX. */
+    public static final int EFLAGS = 0;
+    public static final int ADD = 1 << 2, ADC = 2 << 2, SUB = 3 << 2, SBB = 4 << 2, LOGIC = 5 << 2,
+            INC = 6 << 2, DEC = 7 << 2, SHL = 8 << 2, SAR = 9 << 2, MUL = 10 << 2;
+
+    public static int sizeIndex(int size) {
+        return switch (size) {
+            case 1 -> 0;
+            case 2 -> 1;
+            case 4 -> 2;
+            default -> 3;
+        };
+    }
+
+    static long mask(int op) {
+        return switch (op & 3) {
+            case 0 -> 0xffL;
+            case 1 -> 0xffffL;
+            case 2 -> 0xffffffffL;
+            default -> -1L;
+        };
+    }
+
+    static long signBit(int op) {
+        return 0x80L << (8 * ((1 << (op & 3)) - 1));
+    }
+
+    static boolean ult(long a, long b) {
+        return Long.compareUnsigned(a, b) < 0;
+    }
+
+    public static boolean cf(X86Cpu c) {
+        int op = c.ccOp;
+        long m = mask(op);
+        return switch (op & ~3) {
+            case EFLAGS -> (c.ccAux & CF) != 0;
+            case ADD -> ult(c.ccDst & m, c.ccSrc1 & m);
+            case ADC -> c.ccAux != 0 ? Long.compareUnsigned(c.ccDst & m, c.ccSrc1 & m) <= 0 : ult(c.ccDst & m, c.ccSrc1 & m);
+            case SUB -> ult(c.ccSrc1 & m, c.ccSrc & m);
+            case SBB -> c.ccAux != 0 ? Long.compareUnsigned(c.ccSrc1 & m, c.ccSrc & m) <= 0 : ult(c.ccSrc1 & m, c.ccSrc & m);
+            case LOGIC -> false;
+            case INC, DEC -> c.ccAux != 0;
+            case SHL -> (c.ccSrc & signBit(op)) != 0;
+            case SAR -> (c.ccSrc & 1) != 0;
+            case MUL -> c.ccSrc != 0;
+            default -> throw new IllegalStateException("cc op " + op);
+        };
+    }
+
+    public static boolean zf(X86Cpu c) {
+        if ((c.ccOp & ~3) == EFLAGS) return (c.ccAux & ZF) != 0;
+        return (c.ccDst & mask(c.ccOp)) == 0;
+    }
+
+    public static boolean sf(X86Cpu c) {
+        if ((c.ccOp & ~3) == EFLAGS) return (c.ccAux & SF) != 0;
+        return (c.ccDst & signBit(c.ccOp)) != 0;
+    }
+
+    public static boolean pf(X86Cpu c) {
+        if ((c.ccOp & ~3) == EFLAGS) return (c.ccAux & PF) != 0;
+        return (Integer.bitCount((int) c.ccDst & 0xff) & 1) == 0;
+    }
+
+    public static boolean af(X86Cpu c) {
+        int op = c.ccOp;
+        return switch (op & ~3) {
+            case EFLAGS -> (c.ccAux & AF) != 0;
+            case ADD, ADC, SUB, SBB -> ((c.ccDst ^ c.ccSrc ^ c.ccSrc1) & 0x10) != 0;
+            case INC -> (c.ccDst & 0xf) == 0;
+            case DEC -> (c.ccDst & 0xf) == 0xf;
+            default -> false;
+        };
+    }
+
+    public static boolean of(X86Cpu c) {
+        int op = c.ccOp;
+        long sb = signBit(op);
+        return switch (op & ~3) {
+            case EFLAGS -> (c.ccAux & OF) != 0;
+            case ADD, ADC -> ((c.ccSrc1 ^ c.ccDst) & (c.ccSrc ^ c.ccDst) & sb) != 0;
+            case SUB, SBB -> ((c.ccSrc1 ^ c.ccSrc) & (c.ccSrc1 ^ c.ccDst) & sb) != 0;
+            case LOGIC -> false;
+            case INC -> (c.ccDst & mask(op)) == sb;
+            case DEC -> (c.ccDst & mask(op)) == sb - 1;
+            case SHL -> (((c.ccSrc ^ c.ccDst) & sb) != 0);
+            case SAR -> (((c.ccSrc ^ c.ccDst) & sb) != 0);
+            case MUL -> c.ccSrc != 0;
+            default -> throw new IllegalStateException("cc op " + op);
+        };
+    }
+
+    /** The six arithmetic flags as EFLAGS bits. */
+    public static int compute(X86Cpu c) {
+        if ((c.ccOp & ~3) == EFLAGS) return (int) c.ccAux & ARITH;
+        int f = 0;
+        if (cf(c)) f |= CF;
+        if (pf(c)) f |= PF;
+        if (af(c)) f |= AF;
+        if (zf(c)) f |= ZF;
+        if (sf(c)) f |= SF;
+        if (of(c)) f |= OF;
+        return f;
+    }
+
+    /**
+     * Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc). After CMP/SUB the common
+     * conditions compare the operands directly instead of deriving flags.
+     */
+    public static boolean cond(X86Cpu c, int cc) {
+        int op = c.ccOp;
+        if ((op & ~3) == SUB) {
+            long m = mask(op);
+            long a = c.ccSrc1 & m, b = c.ccSrc & m;
+            switch (cc) {
+                case 2: return ult(a, b);
+                case 3: return !ult(a, b);
+                case 4: return a == b;
+                case 5: return a != b;
+                case 6: return Long.compareUnsigned(a, b) <= 0;
+                case 7: return Long.compareUnsigned(a, b) > 0;
+                case 0xc: case 0xd: case 0xe: case 0xf: {
+                    int sh = 64 - 8 * (1 << (op & 3));
+                    long sa = (c.ccSrc1 << sh) >> sh, sbv = (c.ccSrc << sh) >> sh;
+                    return switch (cc) {
+                        case 0xc -> sa < sbv;
+                        case 0xd -> sa >= sbv;
+                        case 0xe -> sa <= sbv;
+                        default -> sa > sbv;
+                    };
+                }
+                default: break;
+            }
+        }
+        return switch (cc) {
+            case 0 -> of(c);
+            case 1 -> !of(c);
+            case 2 -> cf(c);
+            case 3 -> !cf(c);
+            case 4 -> zf(c);
+            case 5 -> !zf(c);
+            case 6 -> cf(c) || zf(c);
+            case 7 -> !cf(c) && !zf(c);
+            case 8 -> sf(c);
+            case 9 -> !sf(c);
+            case 0xa -> pf(c);
+            case 0xb -> !pf(c);
+            case 0xc -> sf(c) != of(c);
+            case 0xd -> sf(c) == of(c);
+            case 0xe -> zf(c) || sf(c) != of(c);
+            default -> !zf(c) && sf(c) == of(c);
+        };
+    }
+}

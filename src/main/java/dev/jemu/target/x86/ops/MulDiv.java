@@ -1,0 +1,11 @@
+package dev.jemu.target.x86.ops;
+
+import dev.jemu.target.x86.OpcodeTable;
+
+/** (To be written.) */
+public final class MulDiv {
+    private MulDiv() {}
+
+    public static void register(OpcodeTable t) {
+    }
+}
