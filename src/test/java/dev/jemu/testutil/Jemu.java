@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Runs the emulator as a subprocess, the way tests need it before the jar exists:
- * {@code <this JDK's java> --enable-native-access=ALL-UNNAMED -cp target/classes dev.jemu.Main TOOL ARGS...}.
+ * {@code <this JDK's java> --enable-native-access=ALL-UNNAMED -cp target/classes dev.jemu.Main TOOL ARGS...}
+ * (with the JVM options bin/jemu-launch uses).
  * <p>System properties that tune it (pass them to Maven with -D):
  * <ul>
  * <li>{@code jemu.args} — extra emulator options put before the program, e.g. {@code -d strace}</li>
@@ -63,6 +64,8 @@ public final class Jemu {
         }
         cmd.add(java());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-XX:+UseSerialGC"); // as bin/jemu-launch runs it
+        cmd.add("-Xss16m");
         cmd.addAll(split(System.getProperty("jemu.jvm.args", "")));
         cmd.add("-cp");
         cmd.add(classesDir().toString());
@@ -95,6 +98,7 @@ public final class Jemu {
         }
         String err = r.stderrTail(15);
         if (!err.isBlank()) b.append("\n  stderr:\n    ").append(err.replace("\n", "\n    "));
+        else if (r.exitCode() != 0 && !usesPeer()) b.append("\n  (no stderr; -Djemu.args='-d unimp,int' may say more)");
         return b.toString();
     }
 
