@@ -17,9 +17,8 @@ final class File32 {
     private File32() {}
 
     static long lseek(LinuxThread t, int fd, long off, int whence) {
-        long r = FileCalls.fdCall(t, Nr.LSEEK, fd, s32(off), whence);
-        // A 32-bit off_t cannot hold positions at or past 2 GiB.
-        return r > 0x7fffffffL ? -Errno.EOVERFLOW : r;
+        // Like compat Linux (a 64-bit off_t inside), a position past 4 GiB comes back truncated, not EOVERFLOW.
+        return FileCalls.fdCall(t, Nr.LSEEK, fd, s32(off), whence);
     }
 
     /** _llseek(fd, offset_high, offset_low, loff_t *result, whence). */
