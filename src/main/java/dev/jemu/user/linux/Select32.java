@@ -30,10 +30,9 @@ final class Select32 {
         long sec, frac;
         switch (kind) {
             case TIMEVAL -> {
-                sec = m.readInt(va);
-                frac = m.readInt(va + 4);
-                if (sec < 0 || frac < 0 || frac >= 1_000_000) return -2;
-                frac *= 1000;
+                // Linux carries whole seconds out of tv_usec before checking (fs/select.c).
+                sec = m.readInt(va) + (long) m.readInt(va + 4) / 1_000_000;
+                frac = ((long) m.readInt(va + 4) % 1_000_000) * 1000;
             }
             case TIMESPEC32 -> {
                 sec = m.readInt(va);
@@ -49,8 +48,9 @@ final class Select32 {
         return sec * NSEC + frac;
     }
 
-    /** Writes the time left back into the guest's timeout, in its own format. */
-    private static void timeoutOut(GuestMemory m, long va, int kind, long ns) {
+    /** Writes the time left back into the guest's timeout, in its own format (a zero timeout stays as it was). */
+    private static void timeoutOut(GuestMemory m, long va, int kind, long total, long ns) {
+        if (va == 0 || total <= 0) return;
         if (ns < 0) ns = 0;
         long sec = ns / NSEC, frac = ns % NSEC;
         switch (kind) {
@@ -118,7 +118,7 @@ final class Select32 {
         }
         long start = System.nanoTime();
         long r = hostPoll(fds, count, ns);
-        if (tvp != 0 && ns >= 0) timeoutOut(m, tvp, kind, ns - (System.nanoTime() - start));
+        timeoutOut(m, tvp, kind, ns, ns - (System.nanoTime() - start));
         if (r < 0) return r;
         byte[][] out = new byte[3][bytes];
         int ready = 0;
@@ -171,7 +171,7 @@ final class Select32 {
         }
         long start = System.nanoTime();
         long r = hostPoll(fds, n, bad > 0 ? 0 : ns);
-        if (tsp != 0 && ns >= 0) timeoutOut(m, tsp, kind, ns - (System.nanoTime() - start));
+        timeoutOut(m, tsp, kind, ns, ns - (System.nanoTime() - start));
         if (r < 0) return r;
         for (int k = 0; k < n; k++) {
             int rev = nval[k] ? POLLNVAL : fds.get(S, 8L * k + 6) & 0xffff;

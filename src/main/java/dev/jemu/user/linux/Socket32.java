@@ -330,7 +330,9 @@ final class Socket32 {
         if (hostCtl < 0) return hostCtl;
         long r = HostSyscall.call(Nr.RECVMSG, hfd, h.address(), (int) flags | MSG_CMSG_CLOEXEC);
         if (r < 0) return r;
-        int[] mflags = {(int) h.get(L, 48)};
+        // The host always gets MSG_CMSG_CLOEXEC (jemu's own descriptors are close-on-exec); Linux echoes the
+        // caller's MSG_CMSG_CLOEXEC in msg_flags.
+        int[] mflags = {((int) h.get(L, 48) & ~MSG_CMSG_CLOEXEC) | ((int) flags & MSG_CMSG_CLOEXEC)};
         long name = m.readInt(msgVa) & 0xffffffffL;
         if (name != 0) m.writeInt(msgVa + 4, (int) h.get(I, 8));
         long control = m.readInt(msgVa + 16) & 0xffffffffL;
