@@ -1,0 +1,147 @@
+package dev.jemu.user.linux;
+
+import dev.jemu.target.x86.X86Cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/** Process identity and environment: ids, process groups, uname, arch_prctl, limits, prctl, exit. */
+final class ProcCalls {
+    private ProcCalls() {}
+
+    static long umask(LinuxThread t, int mask) {
+        int old = t.proc.umask;
+        t.proc.umask = mask & 0777;
+        return old;
+    }
+
+    /** Setting ids: allowed only to the values the process already has (jemu does not change host identity). */
+    static long setIds(LinuxThread t, int nr, long a, long b, long c) {
+        long uid = HostSyscall.call(Nr.GETUID), gid = HostSyscall.call(Nr.GETGID);
+        long id = switch (nr) {
+            case Nr.SETGID, Nr.SETREGID, Nr.SETRESGID, Nr.SETFSGID -> gid;
+            default -> uid;
+        };
+        if (nr == Nr.SETGROUPS) return uid == 0 ? 0 : -Errno.EPERM;
+        if (nr == Nr.SETFSUID || nr == Nr.SETFSGID) return id;
+        for (long v : new long[] {a, b, c}) {
+            if (nr == Nr.SETUID || nr == Nr.SETGID) {
+                if ((int) v != (int) id && uid != 0) return -Errno.EPERM;
+                break;
+            }
+            if ((int) v != -1 && (int) v != (int) id && uid != 0) return -Errno.EPERM;
+        }
+        return 0;
+    }
+
+    static long getpgid(LinuxThread t, int pid) {
+        LinuxProcess p = pid == 0 ? t.proc : t.proc.kernel.process(pid);
+        return p == null ? -Errno.ESRCH : p.pgid;
+    }
+
+    static long setpgid(LinuxThread t, int pid, int pgid) {
+        LinuxProcess p = pid == 0 ? t.proc : t.proc.kernel.process(pid);
+        if (p == null) return -Errno.ESRCH;
+        if (pgid < 0) return -Errno.EINVAL;
+        p.pgid = pgid == 0 ? p.pid : pgid;
+        return 0;
+    }
+
+    static long getsid(LinuxThread t, int pid) {
+        LinuxProcess p = pid == 0 ? t.proc : t.proc.kernel.process(pid);
+        return p == null ? -Errno.ESRCH : p.sid;
+    }
+
+    static long setsid(LinuxThread t) {
+        LinuxProcess p = t.proc;
+        if (p.pgid == p.pid) return -Errno.EPERM;
+        p.sid = p.pid;
+        p.pgid = p.pid;
+        return p.pid;
+    }
+
+    /** uname: the host's, with the guest's machine name. */
+    static long uname(LinuxThread t, long va) {
+        MemorySegment u = Arena.ofAuto().allocate(390);
+        long r = HostSyscall.call(Nr.UNAME, u.address());
+        if (r < 0) return r;
+        String machine = t.proc.is64() ? "x86_64" : "i686";
+        u.asSlice(4 * 65, 65).fill((byte) 0);
+        byte[] m = machine.getBytes(StandardCharsets.US_ASCII);
+        MemorySegment.copy(m, 0, u, ValueLayout.JAVA_BYTE, 4 * 65, m.length);
+        byte[] out = new byte[390];
+        MemorySegment.copy(u, ValueLayout.JAVA_BYTE, 0, out, 0, 390);
+        t.proc.mem.write(va, out);
+        return 0;
+    }
+
+    static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
+
+    static long archPrctl(LinuxThread t, int code, long addr) {
+        X86Cpu c = t.cpu;
+        switch (code) {
+            case ARCH_SET_FS -> c.segBase[X86Cpu.FS] = addr;
+            case ARCH_SET_GS -> c.segBase[X86Cpu.GS] = addr;
+            case ARCH_GET_FS -> t.proc.mem.writeLong(addr, c.segBase[X86Cpu.FS]);
+            case ARCH_GET_GS -> t.proc.mem.writeLong(addr, c.segBase[X86Cpu.GS]);
+            default -> {
+                return -Errno.EINVAL;
+            }
+        }
+        return 0;
+    }
+
+    static long prlimit(LinuxThread t, int pid, int resource, long newVa, long oldVa) {
+        if (pid != 0 && pid != t.proc.pid) return -Errno.ESRCH;
+        long nl = newVa == 0 ? 0 : FileCalls.buf(t, newVa, 16, false);
+        long ol = oldVa == 0 ? 0 : FileCalls.buf(t, oldVa, 16, true);
+        return HostSyscall.call(Nr.PRLIMIT64, 0, resource, nl, ol);
+    }
+
+    static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
+            PR_SET_NAME = 15, PR_GET_NAME = 16;
+
+    static long prctl(LinuxThread t, int option, long a, long b) {
+        return switch (option) {
+            case PR_SET_NAME -> {
+                t.proc.mem.cstringBytes(a, 4096);
+                yield 0;
+            }
+            case PR_GET_NAME -> {
+                String n = t.proc.exe == null ? "" : t.proc.exe.substring(t.proc.exe.lastIndexOf('/') + 1);
+                byte[] nb = java.util.Arrays.copyOf(n.getBytes(StandardCharsets.UTF_8), 16);
+                nb[15] = 0;
+                t.proc.mem.write(a, nb);
+                yield 0;
+            }
+            case PR_SET_PDEATHSIG, PR_SET_DUMPABLE -> 0;
+            case PR_GET_DUMPABLE -> 1;
+            case PR_GET_PDEATHSIG -> {
+                t.proc.mem.writeInt(a, 0);
+                yield 0;
+            }
+            default -> -Errno.EINVAL;
+        };
+    }
+
+    static long exit(LinuxThread t, int code) {
+        // The last thread's exit ends the process; other threads just stop.
+        LinuxProcess p = t.proc;
+        synchronized (p) {
+            p.threads.remove(t);
+            if (!p.threads.isEmpty()) {
+                Threads.threadExited(t);
+                throw new LinuxThread.Exit();
+            }
+        }
+        Processes.exitProcess(p, (code & 0xff) << 8);
+        return 0;
+    }
+
+    static long exitGroup(LinuxThread t, int code) {
+        Processes.exitProcess(t.proc, (code & 0xff) << 8);
+        return 0;
+    }
+}

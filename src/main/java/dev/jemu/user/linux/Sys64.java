@@ -1,0 +1,161 @@
+package dev.jemu.user.linux;
+
+import dev.jemu.util.Log;
+
+/**
+ * The x86-64 system call table: number to implementation. Implementations live in classes named after what
+ * they handle ({@link FileCalls}, {@link MemCalls}, {@link ProcCalls}, ...) and take guest values; the i386
+ * table maps its calls onto the same implementations.
+ */
+public final class Sys64 {
+    private Sys64() {}
+
+    /** Returned by calls that set the registers themselves (rt_sigreturn, a successful execve). */
+    public static final long NO_RESULT = Long.MIN_VALUE;
+
+    static long dispatch(LinuxThread t, int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        final int fdcwd = FileCalls.AT_FDCWD;
+        return switch (nr) {
+            case Nr.READ -> FileCalls.read(t, (int) a0, a1, a2);
+            case Nr.WRITE -> FileCalls.write(t, (int) a0, a1, a2);
+            case Nr.OPEN -> FileCalls.openat(t, fdcwd, a0, (int) a1, (int) a2);
+            case Nr.OPENAT -> FileCalls.openat(t, (int) a0, a1, (int) a2, (int) a3);
+            case Nr.CREAT -> FileCalls.openat(t, fdcwd, a0, 0x241, (int) a1); // O_CREAT|O_WRONLY|O_TRUNC
+            case Nr.CLOSE -> t.proc.fds.close((int) a0);
+            case Nr.STAT -> FileCalls.fstatat(t, fdcwd, a0, a1, 0);
+            case Nr.LSTAT -> FileCalls.fstatat(t, fdcwd, a0, a1, FileCalls.AT_SYMLINK_NOFOLLOW);
+            case Nr.FSTAT -> FileCalls.fstat(t, (int) a0, a1);
+            case Nr.NEWFSTATAT -> FileCalls.fstatat(t, (int) a0, a1, a2, (int) a3);
+            case Nr.STATX -> FileCalls.statx(t, (int) a0, a1, (int) a2, (int) a3, a4);
+            case Nr.LSEEK -> FileCalls.fdCall(t, Nr.LSEEK, (int) a0, a1, a2);
+            case Nr.PREAD64 -> FileCalls.pread(t, (int) a0, a1, a2, a3);
+            case Nr.PWRITE64 -> FileCalls.pwrite(t, (int) a0, a1, a2, a3);
+            case Nr.READV -> FileCalls.rwv(t, Nr.READV, (int) a0, a1, (int) a2, 0, true);
+            case Nr.WRITEV -> FileCalls.rwv(t, Nr.WRITEV, (int) a0, a1, (int) a2, 0, true);
+            case Nr.PREADV -> FileCalls.rwv(t, Nr.PREADV, (int) a0, a1, (int) a2, a3, true);
+            case Nr.PWRITEV -> FileCalls.rwv(t, Nr.PWRITEV, (int) a0, a1, (int) a2, a3, true);
+            case Nr.IOCTL -> FileCalls.ioctl(t, (int) a0, a1, a2);
+            case Nr.FCNTL -> FileCalls.fcntl(t, (int) a0, (int) a1, a2);
+            case Nr.DUP -> t.proc.fds.dup((int) a0, 0, false);
+            case Nr.DUP2 -> FileCalls.dup2(t, (int) a0, (int) a1);
+            case Nr.DUP3 -> FileCalls.dup3(t, (int) a0, (int) a1, (int) a2);
+            case Nr.PIPE -> FileCalls.pipe2(t, a0, 0);
+            case Nr.PIPE2 -> FileCalls.pipe2(t, a0, (int) a1);
+            case Nr.ACCESS -> FileCalls.faccessat(t, fdcwd, a0, (int) a1, 0);
+            case Nr.FACCESSAT -> FileCalls.faccessat(t, (int) a0, a1, (int) a2, 0);
+            case Nr.FACCESSAT2 -> FileCalls.faccessat(t, (int) a0, a1, (int) a2, (int) a3);
+            case Nr.GETDENTS64, Nr.GETDENTS -> FileCalls.fdCall(t, nr, (int) a0, FileCalls.buf(t, a1, a2, true), a2);
+            case Nr.GETCWD -> FileCalls.getcwd(t, a0, a1);
+            case Nr.CHDIR -> FileCalls.chdir(t, a0);
+            case Nr.FCHDIR -> FileCalls.fchdir(t, (int) a0);
+            case Nr.READLINK -> FileCalls.readlinkat(t, fdcwd, a0, a1, a2);
+            case Nr.READLINKAT -> FileCalls.readlinkat(t, (int) a0, a1, a2, a3);
+            case Nr.UNLINK -> FileCalls.pathCall(t, Nr.UNLINKAT, fdcwd, a0, 0, 0);
+            case Nr.UNLINKAT -> FileCalls.pathCall(t, Nr.UNLINKAT, (int) a0, a1, a2, 0);
+            case Nr.RMDIR -> FileCalls.pathCall(t, Nr.UNLINKAT, fdcwd, a0, 0x200, 0); // AT_REMOVEDIR
+            case Nr.MKDIR -> FileCalls.pathCall(t, Nr.MKDIRAT, fdcwd, a0, a1 & ~t.proc.umask, 0);
+            case Nr.MKDIRAT -> FileCalls.pathCall(t, Nr.MKDIRAT, (int) a0, a1, a2 & ~t.proc.umask, 0);
+            case Nr.MKNOD -> FileCalls.pathCall(t, Nr.MKNODAT, fdcwd, a0, a1 & ~t.proc.umask, a2);
+            case Nr.MKNODAT -> FileCalls.pathCall(t, Nr.MKNODAT, (int) a0, a1, a2 & ~t.proc.umask, a3);
+            case Nr.CHMOD -> FileCalls.pathCall(t, Nr.FCHMODAT, fdcwd, a0, a1, 0);
+            case Nr.FCHMODAT -> FileCalls.pathCall(t, Nr.FCHMODAT, (int) a0, a1, a2, 0);
+            case Nr.CHOWN -> FileCalls.pathCall(t, Nr.FCHOWNAT, fdcwd, a0, a1, a2, 0);
+            case Nr.LCHOWN -> FileCalls.pathCall(t, Nr.FCHOWNAT, fdcwd, a0, a1, a2, FileCalls.AT_SYMLINK_NOFOLLOW);
+            case Nr.FCHOWNAT -> FileCalls.pathCall(t, Nr.FCHOWNAT, (int) a0, a1, a2, a3, a4);
+            case Nr.FCHMOD -> FileCalls.fdCall(t, nr, (int) a0, a1, 0);
+            case Nr.FCHOWN -> FileCalls.fdCall(t, nr, (int) a0, a1, a2);
+            case Nr.UTIMENSAT -> FileCalls.utimensat(t, (int) a0, a1, a2, (int) a3);
+            case Nr.RENAME -> FileCalls.twoPathCall(t, Nr.RENAMEAT2, fdcwd, a0, fdcwd, a1, 0);
+            case Nr.RENAMEAT -> FileCalls.twoPathCall(t, Nr.RENAMEAT2, (int) a0, a1, (int) a2, a3, 0);
+            case Nr.RENAMEAT2 -> FileCalls.twoPathCall(t, Nr.RENAMEAT2, (int) a0, a1, (int) a2, a3, a4);
+            case Nr.LINK -> FileCalls.twoPathCall(t, Nr.LINKAT, fdcwd, a0, fdcwd, a1, 0);
+            case Nr.LINKAT -> FileCalls.twoPathCall(t, Nr.LINKAT, (int) a0, a1, (int) a2, a3, a4);
+            case Nr.SYMLINK -> FileCalls.symlinkat(t, a0, fdcwd, a1);
+            case Nr.SYMLINKAT -> FileCalls.symlinkat(t, a0, (int) a1, a2);
+            case Nr.TRUNCATE -> FileCalls.pathOnlyCall(t, Nr.TRUNCATE, a0, a1);
+            case Nr.FTRUNCATE, Nr.FSYNC, Nr.FDATASYNC, Nr.FLOCK, Nr.FADVISE64, Nr.FALLOCATE ->
+                    FileCalls.fdCall(t, nr, (int) a0, a1, a2, a3);
+            case Nr.STATFS -> FileCalls.pathOnlyCall(t, Nr.STATFS, a0, FileCalls.buf(t, a1, 120, true));
+            case Nr.FSTATFS -> FileCalls.fdCall(t, nr, (int) a0, FileCalls.buf(t, a1, 120, true), 0);
+            case Nr.UMASK -> ProcCalls.umask(t, (int) a0);
+            case Nr.POLL -> FileCalls.poll(t, a0, (int) a1, (int) a2);
+            case Nr.SENDFILE -> FileCalls.sendfile(t, (int) a0, (int) a1, a2, a3);
+            case Nr.SYNC -> HostSyscall.call(Nr.SYNC);
+
+            case Nr.BRK -> MemCalls.brk(t, a0);
+            case Nr.MMAP -> MemCalls.mmap(t, a0, a1, (int) a2, (int) a3, (int) a4, a5);
+            case Nr.MUNMAP -> MemCalls.munmap(t, a0, a1);
+            case Nr.MPROTECT -> MemCalls.mprotect(t, a0, a1, (int) a2);
+            case Nr.MREMAP -> MemCalls.mremap(t, a0, a1, a2, (int) a3, a4);
+            case Nr.MADVISE -> MemCalls.madvise(t, a0, a1, (int) a2);
+            case Nr.MSYNC, Nr.MLOCK -> 0;
+            case Nr.MINCORE -> MemCalls.mincore(t, a0, a1, a2);
+
+            case Nr.GETPID -> t.proc.pid;
+            case Nr.GETTID -> t.tid;
+            case Nr.GETPPID -> t.proc.ppid;
+            case Nr.GETUID, Nr.GETEUID, Nr.GETGID, Nr.GETEGID -> HostSyscall.call(nr);
+            case Nr.GETRESUID, Nr.GETRESGID -> HostSyscall.call(nr, FileCalls.buf(t, a0, 4, true),
+                    FileCalls.buf(t, a1, 4, true), FileCalls.buf(t, a2, 4, true));
+            case Nr.GETGROUPS -> HostSyscall.call(nr, a0, a0 == 0 ? 0 : FileCalls.buf(t, a1, 4 * a0, true));
+            case Nr.SETUID, Nr.SETGID, Nr.SETREUID, Nr.SETREGID, Nr.SETRESUID, Nr.SETRESGID, Nr.SETFSUID,
+                 Nr.SETFSGID, Nr.SETGROUPS -> ProcCalls.setIds(t, nr, a0, a1, a2);
+            case Nr.GETPGRP -> t.proc.pgid;
+            case Nr.GETPGID -> ProcCalls.getpgid(t, (int) a0);
+            case Nr.SETPGID -> ProcCalls.setpgid(t, (int) a0, (int) a1);
+            case Nr.GETSID -> ProcCalls.getsid(t, (int) a0);
+            case Nr.SETSID -> ProcCalls.setsid(t);
+            case Nr.UNAME -> ProcCalls.uname(t, a0);
+            case Nr.ARCH_PRCTL -> ProcCalls.archPrctl(t, (int) a0, a1);
+            case Nr.SET_TID_ADDRESS -> {
+                t.clearChildTid = a0;
+                yield t.tid;
+            }
+            case Nr.SET_ROBUST_LIST -> {
+                t.robustList = a0;
+                yield 0;
+            }
+            case Nr.RSEQ -> -Errno.ENOSYS;
+            case Nr.PRLIMIT64 -> ProcCalls.prlimit(t, (int) a0, (int) a1, a2, a3);
+            case Nr.GETRLIMIT -> ProcCalls.prlimit(t, 0, (int) a0, 0, a1);
+            case Nr.SETRLIMIT -> ProcCalls.prlimit(t, 0, (int) a0, a1, 0);
+            case Nr.SYSINFO -> HostSyscall.call(nr, FileCalls.buf(t, a0, 112, true));
+            case Nr.TIMES -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 32, true));
+            case Nr.GETRUSAGE -> HostSyscall.call(nr, a0, FileCalls.buf(t, a1, 144, true));
+            case Nr.GETRANDOM -> HostSyscall.call(nr, FileCalls.buf(t, a0, a1, true), a1, a2);
+            case Nr.CLOCK_GETTIME, Nr.CLOCK_GETRES -> HostSyscall.call(nr, a0, a1 == 0 ? 0 : FileCalls.buf(t, a1, 16, true));
+            case Nr.GETTIMEOFDAY -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 16, true),
+                    a1 == 0 ? 0 : FileCalls.buf(t, a1, 8, true));
+            case Nr.TIME -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 8, true));
+            case Nr.NANOSLEEP -> HostSyscall.call(nr, FileCalls.buf(t, a0, 16, false), a1 == 0 ? 0 : FileCalls.buf(t, a1, 16, true));
+            case Nr.CLOCK_NANOSLEEP -> HostSyscall.call(nr, a0, a1, FileCalls.buf(t, a2, 16, false),
+                    a3 == 0 ? 0 : FileCalls.buf(t, a3, 16, true));
+            case Nr.SCHED_YIELD -> HostSyscall.call(nr);
+            case Nr.SCHED_GETAFFINITY -> HostSyscall.call(nr, 0, a1, FileCalls.buf(t, a2, a1, true));
+            case Nr.SCHED_SETAFFINITY, Nr.SCHED_GETPARAM, Nr.SCHED_GETSCHEDULER -> 0;
+            case Nr.GETCPU -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 4, true),
+                    a1 == 0 ? 0 : FileCalls.buf(t, a1, 4, true), 0);
+            case Nr.GETPRIORITY -> 20;
+            case Nr.SETPRIORITY -> 0;
+            case Nr.PRCTL -> ProcCalls.prctl(t, (int) a0, a1, a2);
+            case Nr.CAPGET -> -Errno.EINVAL;
+            case Nr.PERSONALITY -> a0 == 0xffffffffL ? 0 : 0;
+            case Nr.MEMBARRIER -> a0 == 0 ? 0 : 0;
+
+            case Nr.EXIT -> ProcCalls.exit(t, (int) a0);
+            case Nr.EXIT_GROUP -> ProcCalls.exitGroup(t, (int) a0);
+
+            case Nr.RT_SIGACTION -> SignalCalls.rtSigaction(t, (int) a0, a1, a2, a3);
+            case Nr.RT_SIGPROCMASK -> SignalCalls.rtSigprocmask(t, (int) a0, a1, a2, a3);
+            case Nr.SIGALTSTACK -> SignalCalls.sigaltstack(t, a0, a1);
+
+            default -> unimplemented(t, nr, SyscallNames.x86_64(nr));
+        };
+    }
+
+    static long unimplemented(LinuxThread t, int nr, String name) {
+        Log log = t.proc.kernel.log;
+        if (log.on(Log.Item.UNIMP)) log.printf("Unsupported syscall: %d (%s)%n", nr, name == null ? "?" : name);
+        return -Errno.ENOSYS;
+    }
+}
