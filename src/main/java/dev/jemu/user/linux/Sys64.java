@@ -111,10 +111,17 @@ public final class Sys64 {
                 t.clearChildTid = a0;
                 yield t.tid;
             }
-            case Nr.SET_ROBUST_LIST -> {
-                t.robustList = a0;
-                yield 0;
-            }
+            case Nr.SET_ROBUST_LIST -> ProcCalls.setRobustList(t, a0, a1);
+            case Nr.GET_ROBUST_LIST -> ProcCalls.getRobustList(t, (int) a0, a1, a2);
+            case Nr.FUTEX -> Futex.futex(t, a0, (int) a1, a2, a3, a4, a5);
+            case Nr.CLONE -> Processes.clone(t, a0, a1, a2, a3, a4);
+            case Nr.CLONE3 -> Processes.clone3(t, a0, a1);
+            case Nr.FORK -> Processes.clone(t, Signals.SIGCHLD, 0, 0, 0, 0);
+            case Nr.VFORK -> Processes.clone(t, Threads.CLONE_VM | Threads.CLONE_VFORK | Signals.SIGCHLD, 0, 0, 0, 0);
+            case Nr.EXECVE -> Execve.execve(t, a0, a1, a2);
+            case Nr.EXECVEAT -> Execve.execveat(t, (int) a0, a1, a2, a3, (int) a4);
+            case Nr.WAIT4 -> Wait.wait4(t, (int) a0, a1, (int) a2, a3);
+            case Nr.WAITID -> Wait.waitid(t, (int) a0, (int) a1, a2, (int) a3, a4);
             case Nr.RSEQ -> -Errno.ENOSYS;
             case Nr.PRLIMIT64 -> ProcCalls.prlimit(t, (int) a0, (int) a1, a2, a3);
             case Nr.GETRLIMIT -> ProcCalls.prlimit(t, 0, (int) a0, 0, a1);
@@ -127,9 +134,17 @@ public final class Sys64 {
             case Nr.GETTIMEOFDAY -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 16, true),
                     a1 == 0 ? 0 : FileCalls.buf(t, a1, 8, true));
             case Nr.TIME -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 8, true));
-            case Nr.NANOSLEEP -> HostSyscall.call(nr, FileCalls.buf(t, a0, 16, false), a1 == 0 ? 0 : FileCalls.buf(t, a1, 16, true));
-            case Nr.CLOCK_NANOSLEEP -> HostSyscall.call(nr, a0, a1, FileCalls.buf(t, a2, 16, false),
-                    a3 == 0 ? 0 : FileCalls.buf(t, a3, 16, true));
+            case Nr.NANOSLEEP -> Timers.nanosleep(t, a0, a1);
+            case Nr.CLOCK_NANOSLEEP -> Timers.clockNanosleep(t, (int) a0, (int) a1, a2, a3);
+            case Nr.RESTART_SYSCALL -> SignalCalls.restartSyscall(t);
+            case Nr.ALARM -> Timers.alarm(t, a0 & 0xffffffffL);
+            case Nr.GETITIMER -> Timers.getitimer(t, (int) a0, a1);
+            case Nr.SETITIMER -> Timers.setitimer(t, (int) a0, a1, a2);
+            case Nr.TIMER_CREATE -> Timers.timerCreate(t, (int) a0, a1, a2);
+            case Nr.TIMER_SETTIME -> Timers.timerSettime(t, (int) a0, (int) a1, a2, a3);
+            case Nr.TIMER_GETTIME -> Timers.timerGettime(t, (int) a0, a1);
+            case Nr.TIMER_GETOVERRUN -> Timers.timerGetoverrun(t, (int) a0);
+            case Nr.TIMER_DELETE -> Timers.timerDelete(t, (int) a0);
             case Nr.SCHED_YIELD -> HostSyscall.call(nr);
             case Nr.SCHED_GETAFFINITY -> HostSyscall.call(nr, 0, a1, FileCalls.buf(t, a2, a1, true));
             case Nr.SCHED_SETAFFINITY, Nr.SCHED_GETPARAM, Nr.SCHED_GETSCHEDULER -> 0;
@@ -148,6 +163,18 @@ public final class Sys64 {
             case Nr.RT_SIGACTION -> SignalCalls.rtSigaction(t, (int) a0, a1, a2, a3);
             case Nr.RT_SIGPROCMASK -> SignalCalls.rtSigprocmask(t, (int) a0, a1, a2, a3);
             case Nr.SIGALTSTACK -> SignalCalls.sigaltstack(t, a0, a1);
+            case Nr.RT_SIGRETURN -> SignalCalls.rtSigreturn(t);
+            case Nr.RT_SIGPENDING -> SignalCalls.rtSigpending(t, a0, a1);
+            case Nr.RT_SIGSUSPEND -> SignalCalls.rtSigsuspend(t, a0, a1);
+            case Nr.RT_SIGTIMEDWAIT -> SignalCalls.rtSigtimedwait(t, a0, a1, a2, a3);
+            case Nr.RT_SIGQUEUEINFO -> SignalCalls.rtSigqueueinfo(t, (int) a0, (int) a1, a2);
+            case Nr.RT_TGSIGQUEUEINFO -> SignalCalls.rtTgsigqueueinfo(t, (int) a0, (int) a1, (int) a2, a3);
+            case Nr.PAUSE -> SignalCalls.pause(t);
+            case Nr.KILL -> SignalCalls.kill(t, (int) a0, (int) a1);
+            case Nr.TKILL -> SignalCalls.tkill(t, (int) a0, (int) a1);
+            case Nr.TGKILL -> SignalCalls.tgkill(t, (int) a0, (int) a1, (int) a2);
+            case Nr.SIGNALFD -> SignalFd.signalfd4(t, (int) a0, a1, a2, 0);
+            case Nr.SIGNALFD4 -> SignalFd.signalfd4(t, (int) a0, a1, a2, (int) a3);
 
             default -> unimplemented(t, nr, SyscallNames.x86_64(nr));
         };
