@@ -73,8 +73,9 @@ public final class Sys64 {
             case Nr.SYMLINK -> FileCalls.symlinkat(t, a0, fdcwd, a1);
             case Nr.SYMLINKAT -> FileCalls.symlinkat(t, a0, (int) a1, a2);
             case Nr.TRUNCATE -> FileCalls.pathOnlyCall(t, Nr.TRUNCATE, a0, a1);
-            case Nr.FTRUNCATE, Nr.FSYNC, Nr.FDATASYNC, Nr.FLOCK, Nr.FADVISE64, Nr.FALLOCATE ->
+            case Nr.FTRUNCATE, Nr.FSYNC, Nr.FDATASYNC, Nr.FADVISE64, Nr.FALLOCATE ->
                     FileCalls.fdCall(t, nr, (int) a0, a1, a2, a3);
+            case Nr.FLOCK -> FileCalls.flock(t, (int) a0, (int) a1);
             case Nr.STATFS -> FileCalls.pathOnlyCall(t, Nr.STATFS, a0, FileCalls.buf(t, a1, 120, true));
             case Nr.FSTATFS -> FileCalls.fdCall(t, nr, (int) a0, FileCalls.buf(t, a1, 120, true), 0);
             case Nr.UMASK -> ProcCalls.umask(t, (int) a0);
