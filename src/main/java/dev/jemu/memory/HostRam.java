@@ -29,6 +29,14 @@ public final class HostRam {
         return segment.byteSize();
     }
 
+    /**
+     * Unmaps the whole window. Nothing may touch the memory afterwards: callers release it only when no vCPU,
+     * device or system call can still reach it (a guest process that has exited).
+     */
+    public void release() {
+        Native.munmap(segment);
+    }
+
     /** Gives the pages back to the host (they read as zero afterwards). */
     public void discard(long offset, long length) {
         Native.madviseDontNeed(segment, offset, length);

@@ -35,6 +35,8 @@ public final class Native {
 
     private static final MethodHandle MMAP = downcall("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
+    private static final MethodHandle MUNMAP = downcall("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
     private static final MethodHandle MADVISE = downcall("madvise",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
 
@@ -63,6 +65,16 @@ public final class Native {
                         + errno(cap) + ")");
             }
             return p.reinterpret(size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Returns a mapping made by {@link #mmapAnonymous} to the host. */
+    public static void munmap(MemorySegment seg) {
+        try (Arena a = Arena.ofConfined()) {
+            int r = (int) MUNMAP.invokeExact(newCapture(a), seg, seg.byteSize());
+            if (r != 0) throw new IllegalStateException("munmap failed: errno " + errno(newCapture(a)));
         } catch (Throwable t) {
             throw rethrow(t);
         }

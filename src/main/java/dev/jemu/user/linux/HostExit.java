@@ -18,7 +18,7 @@ final class HostExit {
         System.err.flush();
         int sig = waitStatus & 0x7f;
         if (sig == 0) {
-            Runtime.getRuntime().halt((waitStatus >> 8) & 0xff);
+            System.exit((waitStatus >> 8) & 0xff);
         }
         // No host core dump of the emulator itself (qemu-user does the same).
         MemorySegment lim = Arena.global().allocate(16, 8);

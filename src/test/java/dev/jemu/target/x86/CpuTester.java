@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs small pieces of machine code on the emulated CPU for instruction-level tests. Memory is flat and
  * identity-mapped: virtual address = host RAM offset, {@link #RAM_SIZE} bytes; anything above faults.
- * Code is loaded at {@link #CODE} and runs (in supervisor mode) until HLT or an exception.
+ * Code is loaded at {@link #CODE} and runs (in supervisor mode) until HLT or an exception. In 16-bit mode CS
+ * has base CODE and the code is assembled at offset 0; SS has base {@link #STACK16} with SP at 0xfffe.
  *
  * <pre>
  *   CpuTester t = new CpuTester(64);
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 public final class CpuTester {
-    public static final long RAM_SIZE = 16 << 20, CODE = 0x10000, STACK_TOP = 0x800000, DATA = 0x400000;
+    public static final long RAM_SIZE = 16 << 20, CODE = 0x10000, STACK_TOP = 0x800000, DATA = 0x400000,
+            STACK16 = 0x70000;
 
     public final HostRam ram = HostRam.reserve(RAM_SIZE);
     public final X86Cpu cpu;
@@ -37,6 +39,11 @@ public final class CpuTester {
         cpu.longMode = bits == 64;
         cpu.stackSize = bits / 8;
         cpu.regs[X86Cpu.RSP] = STACK_TOP;
+        if (bits == 16) {
+            cpu.segBase[X86Cpu.CS] = CODE;
+            cpu.segBase[X86Cpu.SS] = STACK16;
+            cpu.regs[X86Cpu.RSP] = 0xfffe;
+        }
         interp = new Interpreter(cpu);
     }
 
@@ -48,7 +55,7 @@ public final class CpuTester {
     public X86Exception run(byte[] code) {
         load(CODE, code);
         interp.invalidateAll();
-        cpu.rip = CODE;
+        cpu.rip = cpu.codeBits == 16 ? 0 : CODE;
         X86Exception e = interp.run();
         return e.vector == X86Exception.EXIT_HLT ? null : e;
     }
@@ -62,7 +69,7 @@ public final class CpuTester {
         try {
             Path dir = Files.createTempDirectory("jemu-nasm");
             Path src = dir.resolve("t.asm"), out = dir.resolve("t.bin");
-            Files.writeString(src, "bits " + bits + "\norg " + CODE + "\n" + source + "\n");
+            Files.writeString(src, "bits " + bits + "\norg " + (bits == 16 ? 0 : CODE) + "\n" + source + "\n");
             Process p = new ProcessBuilder("nasm", "-f", "bin", "-o", out.toString(), src.toString())
                     .redirectErrorStream(true).start();
             String msg = new String(p.getInputStream().readAllBytes());
