@@ -39,6 +39,8 @@ public final class LinuxProcess {
     /** Has called execve (setpgid on it then fails with EACCES). */
     volatile boolean execed;
     final long startNanos = System.nanoTime();
+    /** CPU time (ns) of threads that ended, and of reaped children (guarded by sigLock). */
+    long deadUser, deadSys, childUser, childSys;
     /** Bumped whenever a child changes state (exit, stop, continue): wait4 sleeps until it moves. */
     final java.util.concurrent.atomic.AtomicInteger childEvents = new java.util.concurrent.atomic.AtomicInteger();
 

@@ -126,6 +126,7 @@ final class Threads {
      */
     static void exited(LinuxThread t) {
         LinuxProcess p = t.proc;
+        Usage.threadEnded(t);
         t.finished = true;
         Futex.exitRobustList(t);
         if (t.clearChildTid != 0) {

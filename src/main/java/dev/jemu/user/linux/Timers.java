@@ -349,6 +349,14 @@ final class Timers {
         return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
     }
 
+    /** The host's time on {@code clock} in ns, or -errno for a clock it does not have. */
+    static long clockNowChecked(int clock) {
+        MemorySegment ts = Arena.ofAuto().allocate(16, 8);
+        long r = HostSyscall.call(Nr.CLOCK_GETTIME, clock, ts.address());
+        if (r < 0) return r;
+        return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
+    }
+
     /** A timespec as nanoseconds, or -1 if invalid (negative, or tv_nsec out of range). */
     static long readTimespecNanos(GuestMemory m, long va, boolean is64) {
         long s = is64 ? m.readLong(va) : m.readInt(va);

@@ -101,6 +101,7 @@ final class Wait {
             if ((options & WEXITED) == 0) return null;
             int st = c.waitStatus;
             if (consume) {
+                Usage.reaped(p, c);
                 c.reaped = true;
                 p.children.remove(c);
                 p.kernel.unregister(c);
