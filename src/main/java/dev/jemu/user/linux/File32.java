@@ -18,12 +18,12 @@ final class File32 {
 
     static long lseek(LinuxThread t, int fd, long off, int whence) {
         // Like compat Linux (a 64-bit off_t inside), a position past 4 GiB comes back truncated, not EOVERFLOW.
-        return FileCalls.fdCall(t, Nr.LSEEK, fd, s32(off), whence);
+        return Dir32.seek(t, fd, s32(off), whence);
     }
 
     /** _llseek(fd, offset_high, offset_low, loff_t *result, whence). */
     static long llseek(LinuxThread t, int fd, long hi, long lo, long result, int whence) {
-        long r = FileCalls.fdCall(t, Nr.LSEEK, fd, lohi(lo, hi), whence);
+        long r = Dir32.seek(t, fd, lohi(lo, hi), whence);
         if (r < 0) return r;
         t.proc.mem.writeLong(result, r);
         return 0;
@@ -79,11 +79,11 @@ final class File32 {
             F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
 
     /**
-     * fcntl ({@code is64} false) and fcntl64: the lock commands read and write struct flock (i386: {short type,
+     * fcntl and fcntl64 (the same on a 64-bit kernel): the lock commands read and write struct flock (i386: {short type,
      * whence; long start, len; int pid}, 16 bytes) or struct flock64 ({short, short; long long start, len; int
      * pid}, packed to 24 bytes); the host takes its own struct flock (32 bytes). Other commands are shared.
      */
-    static long fcntl(LinuxThread t, int fd, int cmd, long arg, boolean is64) {
+    static long fcntl(LinuxThread t, int fd, int cmd, long arg) {
         boolean lk32, get;
         int hostCmd;
         switch (cmd) {
@@ -93,7 +93,7 @@ final class File32 {
                 hostCmd = cmd;
             }
             case F_GETLK64, F_SETLK64, F_SETLKW64, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW -> {
-                if (!is64) return -Errno.EINVAL;
+                // Plain fcntl takes these too (Linux 6.x's compat fcntl no longer refuses them).
                 lk32 = false;
                 get = cmd == F_GETLK64 || cmd == F_OFD_GETLK;
                 hostCmd = cmd >= F_OFD_GETLK ? cmd : cmd - F_GETLK64 + F_GETLK;

@@ -69,14 +69,18 @@ final class Select32 {
         }
     }
 
-    /** Host ppoll on {@code fds}; {@code ns} < 0 waits forever. */
+    /** A host buffer for {@code count} pollfds and, after them, the timespec of {@link #hostPoll}. */
+    private static MemorySegment pollBuffer(int count) {
+        return Structs32.hostBuffer(8L * count + 16);
+    }
+
+    /** Host ppoll on {@code fds} (from {@link #pollBuffer}); {@code ns} < 0 waits forever. */
     private static long hostPoll(MemorySegment fds, int count, long ns) {
-        MemorySegment ts = Structs32.scratch();
         long tp = 0;
         if (ns >= 0) {
-            ts.set(L, 0, ns / NSEC);
-            ts.set(L, 8, ns % NSEC);
-            tp = ts.address();
+            fds.set(L, 8L * count, ns / NSEC);
+            fds.set(L, 8L * count + 8, ns % NSEC);
+            tp = fds.address() + 8L * count;
         }
         return HostSyscall.call(Nr.PPOLL, count == 0 ? 0 : fds.address(), count, tp, 0, 8);
     }
@@ -103,7 +107,7 @@ final class Select32 {
         for (int s = 0; s < 3; s++) sets[s] = vas[s] == 0 ? new byte[bytes] : m.read(vas[s], bytes);
         int count = 0;
         for (int fd = 0; fd < n; fd++) if (any(sets, fd)) count++;
-        MemorySegment fds = Structs32.hostBuffer(8L * Math.max(count, 1));
+        MemorySegment fds = pollBuffer(count);
         int[] guestFd = new int[count];
         int k = 0;
         for (int fd = 0; fd < n; fd++) {
@@ -154,7 +158,7 @@ final class Select32 {
         int kind = t64 ? TIMESPEC64 : TIMESPEC32;
         long ns = timeoutNs(m, tsp, kind);
         if (ns == -2) return -Errno.EINVAL;
-        MemorySegment fds = Structs32.hostBuffer(8L * Math.max(n, 1));
+        MemorySegment fds = pollBuffer(n);
         boolean[] nval = new boolean[n];
         int bad = 0;
         for (int k = 0; k < n; k++) {

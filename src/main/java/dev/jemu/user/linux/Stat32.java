@@ -7,8 +7,7 @@ import static dev.jemu.user.linux.Structs32.L;
 import static dev.jemu.user.linux.Structs32.S;
 
 /**
- * File status in the i386 layouts: struct stat (the old 32-bit one), struct stat64, struct statfs and statfs64,
- * and the old getdents' struct linux_dirent. The host fills its x86-64 structures; these copy the fields over
+ * File status in the i386 layouts: struct stat (the old 32-bit one), struct stat64, struct statfs and statfs64. The host fills its x86-64 structures; these copy the fields over
  * with the overflow checks compat Linux makes (fs/stat.c cp_compat_stat, arch/x86 cp_stat64, fs/statfs.c).
  */
 final class Stat32 {
@@ -146,42 +145,5 @@ final class Stat32 {
             g.set(I, 64, (int) flags);
         }
         return 0;
-    }
-
-    // ---- getdents ----
-
-    /**
-     * The old getdents: struct linux_dirent {u32 d_ino; u32 d_off; u16 d_reclen; char d_name[]; ...; u8 d_type}
-     * with records 4-byte aligned. The host's linux_dirent64 records are never smaller than these, so what the
-     * host returns for {@code count} bytes always fits.
-     */
-    static long getdents(LinuxThread t, int fd, long dirp, long count) {
-        int hfd = t.proc.fds.host(fd);
-        if (hfd < 0) return -Errno.EBADF;
-        GuestMemory m = t.proc.mem;
-        m.buffer(dirp, count, true);
-        MemorySegment h = Structs32.hostBuffer(count);
-        long n = HostSyscall.call(Nr.GETDENTS64, hfd, h.address(), count);
-        if (n <= 0) return n;
-        MemorySegment g = m.slice(dirp, count, true);
-        long in = 0, out = 0;
-        while (in < n) {
-            long ino = h.get(L, in), off = h.get(L, in + 8);
-            int reclen = h.get(S, in + 16) & 0xffff;
-            int type = h.get(java.lang.foreign.ValueLayout.JAVA_BYTE, in + 18) & 0xff;
-            int nameLen = 0;
-            while (h.get(java.lang.foreign.ValueLayout.JAVA_BYTE, in + 19 + nameLen) != 0) nameLen++;
-            if ((ino >>> 32) != 0) return -Errno.EOVERFLOW;
-            int rl = (10 + nameLen + 2 + 3) & ~3;
-            g.set(I, out, (int) ino);
-            g.set(I, out + 4, (int) off);
-            g.set(S, out + 8, (short) rl);
-            MemorySegment.copy(h, in + 19, g, out + 10, nameLen);
-            for (long z = out + 10 + nameLen; z < out + rl - 1; z++) g.set(java.lang.foreign.ValueLayout.JAVA_BYTE, z, (byte) 0);
-            g.set(java.lang.foreign.ValueLayout.JAVA_BYTE, out + rl - 1, (byte) type);
-            in += reclen;
-            out += rl;
-        }
-        return out;
     }
 }

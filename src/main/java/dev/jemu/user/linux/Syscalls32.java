@@ -25,7 +25,7 @@ final class Syscalls32 {
             personality flock msync getsid fdatasync mlock munlock mlockall munlockall sched_setparam
             sched_getparam sched_setscheduler sched_getscheduler sched_yield sched_get_priority_max
             sched_get_priority_min mremap poll prctl rt_sigprocmask rt_sigpending rt_sigsuspend getcwd capget
-            capset vfork mincore madvise getdents64 gettid setxattr lsetxattr fsetxattr getxattr lgetxattr
+            capset vfork mincore madvise gettid setxattr lsetxattr fsetxattr getxattr lgetxattr
             fgetxattr listxattr llistxattr flistxattr removexattr lremovexattr fremovexattr tkill
             sched_setaffinity sched_getaffinity exit_group epoll_create epoll_ctl epoll_wait set_tid_address
             timer_getoverrun timer_delete tgkill ioprio_set ioprio_get inotify_init inotify_add_watch
@@ -91,9 +91,9 @@ final class Syscalls32 {
             case Nr32.READAHEAD -> File32.readahead(t, (int) a0, lohi(a1, a2), a3);
             case Nr32.SYNC_FILE_RANGE -> File32.syncFileRange(t, (int) a0, lohi(a1, a2), lohi(a3, a4), a5);
             case Nr32.SENDFILE -> File32.sendfile(t, (int) a0, (int) a1, a2, a3);
-            case Nr32.FCNTL -> File32.fcntl(t, (int) a0, (int) a1, a2, false);
-            case Nr32.FCNTL64 -> File32.fcntl(t, (int) a0, (int) a1, a2, true);
-            case Nr32.GETDENTS -> Stat32.getdents(t, (int) a0, a1, a2);
+            case Nr32.FCNTL, Nr32.FCNTL64 -> File32.fcntl(t, (int) a0, (int) a1, a2);
+            case Nr32.GETDENTS -> Dir32.getdents(t, (int) a0, a1, a2);
+            case Nr32.GETDENTS64 -> Dir32.getdents64(t, (int) a0, a1, a2);
             case Nr32.STAT -> Stat32.statAt(t, fdcwd, a0, a1, 0, Stat32.OLD);
             case Nr32.LSTAT -> Stat32.statAt(t, fdcwd, a0, a1, FileCalls.AT_SYMLINK_NOFOLLOW, Stat32.OLD);
             case Nr32.FSTAT -> Stat32.fstat(t, (int) a0, a1, Stat32.OLD);

@@ -71,8 +71,9 @@ public final class UserSegments implements SegmentUnit {
 
     /** Linux's LDT_empty() / LDT_zero(): a descriptor that clears the entry. */
     private static boolean clears(long base, int limit, int flags) {
-        boolean empty = base == 0 && limit == 0 && (flags & 0xff) == (READ_EXEC_ONLY | SEG_NOT_PRESENT);
-        boolean zero = base == 0 && limit == 0 && (flags & 0xff) == 0;
+        // Only the named bits count: C leaves the rest of the bit-field word (lm and up) undefined.
+        boolean empty = base == 0 && limit == 0 && (flags & 0x7f) == (READ_EXEC_ONLY | SEG_NOT_PRESENT);
+        boolean zero = base == 0 && limit == 0 && (flags & 0x7f) == 0;
         return empty || zero;
     }
 
