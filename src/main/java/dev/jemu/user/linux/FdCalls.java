@@ -34,38 +34,18 @@ final class FdCalls {
                 "anon_inode:[timerfd]", (flags & O_CLOEXEC) != 0);
     }
 
-    /** timerfd_settime: struct itimerspec is the host's on x86-64; converted for i386. */
+    /** timerfd_settime/gettime: struct itimerspec is the host's (x86-64 layout). */
     static long timerfdSettime(LinuxThread t, int fd, int flags, long nva, long ova) {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
-        if (t.proc.is64()) {
-            return HostSyscall.call(Nr.TIMERFD_SETTIME, h, flags, t.proc.mem.buffer(nva, 32, false),
-                    ova == 0 ? 0 : t.proc.mem.buffer(ova, 32, true));
-        }
-        MemorySegment n = itimerspecFrom32(t, nva), o = Arena.ofAuto().allocate(32, 8);
-        long r = HostSyscall.call(Nr.TIMERFD_SETTIME, h, flags, n.address(), o.address());
-        if (r == 0 && ova != 0) itimerspecTo32(t, o, ova);
-        return r;
+        return HostSyscall.call(Nr.TIMERFD_SETTIME, h, flags, t.proc.mem.buffer(nva, 32, false),
+                ova == 0 ? 0 : t.proc.mem.buffer(ova, 32, true));
     }
 
     static long timerfdGettime(LinuxThread t, int fd, long va) {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
-        if (t.proc.is64()) return HostSyscall.call(Nr.TIMERFD_GETTIME, h, t.proc.mem.buffer(va, 32, true));
-        MemorySegment o = Arena.ofAuto().allocate(32, 8);
-        long r = HostSyscall.call(Nr.TIMERFD_GETTIME, h, o.address());
-        if (r == 0) itimerspecTo32(t, o, va);
-        return r;
-    }
-
-    private static MemorySegment itimerspecFrom32(LinuxThread t, long va) {
-        MemorySegment s = Arena.ofAuto().allocate(32, 8);
-        for (int k = 0; k < 4; k++) s.set(ValueLayout.JAVA_LONG, 8L * k, t.proc.mem.readInt(va + 4L * k));
-        return s;
-    }
-
-    private static void itimerspecTo32(LinuxThread t, MemorySegment s, long va) {
-        for (int k = 0; k < 4; k++) t.proc.mem.writeInt(va + 4L * k, (int) s.get(ValueLayout.JAVA_LONG, 8L * k));
+        return HostSyscall.call(Nr.TIMERFD_GETTIME, h, t.proc.mem.buffer(va, 32, true));
     }
 
     static long inotifyInit1(LinuxThread t, int flags) {
@@ -142,7 +122,7 @@ final class FdCalls {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
         if (cnt < 0 || cnt > 1024) return -Errno.EINVAL;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         int ps = is64 ? 8 : 4;
         MemorySegment host = Arena.ofAuto().allocate(16L * Math.max(cnt, 1), 8);
         for (int k = 0; k < cnt; k++) {

@@ -28,7 +28,7 @@ final class Futex {
         }
         if ((uaddr & 3) != 0) return -Errno.EINVAL;
         GuestMemory m = t.proc.mem;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         int hop = op; // same encoding on the host
         return switch (cmd) {
             case WAIT, WAIT_BITSET -> {

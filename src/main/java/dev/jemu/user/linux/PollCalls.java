@@ -27,7 +27,7 @@ final class PollCalls {
 
     static long ppoll(LinuxThread t, long fdsVa, int n, long tsVa, long maskVa, long maskSize) {
         long deadline = -1;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         if (tsVa != 0) {
             long ns = Timers.readTimespecNanos(t.proc.mem, tsVa, is64);
             if (ns < 0) return -Errno.EINVAL;
@@ -106,7 +106,7 @@ final class PollCalls {
 
     private static void writeLeft(LinuxThread t, long va, long deadline, boolean timespec) {
         long left = Math.max(0, deadline - Timers.clockNow(Timers.CLOCK_MONOTONIC));
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         try {
             if (timespec) {
                 Timers.writeTimespec(t.proc.mem, va, left, is64);
@@ -124,7 +124,7 @@ final class PollCalls {
 
     static long select(LinuxThread t, int nfds, long rVa, long wVa, long eVa, long tvVa) {
         long deadline = -1;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         if (tvVa != 0) {
             GuestMemory m = t.proc.mem;
             long s = is64 ? m.readLong(tvVa) : m.readInt(tvVa);
@@ -140,7 +140,7 @@ final class PollCalls {
     /** pselect6: the sixth argument points to {sigset pointer, sigset size}. */
     static long pselect6(LinuxThread t, int nfds, long rVa, long wVa, long eVa, long tsVa, long sigVa) {
         long deadline = -1;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         GuestMemory m = t.proc.mem;
         if (tsVa != 0) {
             long ns = Timers.readTimespecNanos(m, tsVa, is64);
@@ -164,7 +164,7 @@ final class PollCalls {
         if (nfds < 0) return -Errno.EINVAL;
         nfds = Math.min(nfds, FdTable.MAX_FDS);
         GuestMemory m = t.proc.mem;
-        int unit = t.proc.is64() ? 8 : 4;
+        int unit = 8; // fd_set words are longs
         int bytes = (nfds + unit * 8 - 1) / (unit * 8) * unit;
         byte[] rs = rVa == 0 ? null : m.read(rVa, bytes);
         byte[] ws = wVa == 0 ? null : m.read(wVa, bytes);
@@ -254,7 +254,7 @@ final class PollCalls {
     static long epollPwait2(LinuxThread t, int epfd, long evVa, int max, long tsVa, long maskVa, long size) {
         int timeoutMs = -1;
         if (tsVa != 0) {
-            long ns = Timers.readTimespecNanos(t.proc.mem, tsVa, t.proc.is64());
+            long ns = Timers.readTimespecNanos(t.proc.mem, tsVa, true);
             if (ns < 0) return -Errno.EINVAL;
             timeoutMs = (int) Math.min(Integer.MAX_VALUE, (ns + 999_999) / 1_000_000);
         }

@@ -151,7 +151,7 @@ public final class Processes {
             ct.altFlags = t.altFlags;
         }
         if ((flags & Threads.CLONE_SETTLS) != 0) {
-            long r = Threads.setTls(ct, tls);
+            long r = Threads.setTls(ct, parent.mem, tls);
             if (r < 0) {
                 mm.release();
                 fds.closeAll();

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The signal system calls. Each takes the guest's own layouts: x86-64, or i386 when the process is 32-bit
- * (so the i386 table routes its calls here unchanged); the old i386-only calls (sigaction, sigprocmask,
- * sigpending, sigsuspend with one-word masks) have their own entry points.
+ * The signal system calls. Structures passed as arguments have the x86-64 layout, also for i386 processes:
+ * the i386 table converts its structures before calling the shared implementations (see Syscalls32), as for
+ * every call reached through {@link Sys64#dispatch}. Structures the kernel itself lays out in guest memory
+ * (signal frames) follow the process's ABI.
  */
 public final class SignalCalls {
     private SignalCalls() {}
@@ -21,7 +22,7 @@ public final class SignalCalls {
     /** rt_sigaction: {@code struct sigaction} is handler, flags, restorer, mask (pointer-sized words, 8-byte mask). */
     public static long rtSigaction(LinuxThread t, int sig, long act, long oact, long sigsetsize) {
         if (sigsetsize != 8) return -Errno.EINVAL;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         int ps = is64 ? 8 : 4;
         GuestMemory m = t.proc.mem;
         long[] nw = null;
@@ -173,7 +174,7 @@ public final class SignalCalls {
         long set = m.readLong(setVa) & ~UNBLOCKABLE;
         long deadline = Long.MAX_VALUE;
         if (tsVa != 0) {
-            long ns = Timers.readTimespecNanos(m, tsVa, t.proc.is64());
+            long ns = Timers.readTimespecNanos(m, tsVa, true);
             if (ns < 0) return -Errno.EINVAL;
             deadline = System.nanoTime() + ns;
         }
@@ -195,7 +196,7 @@ public final class SignalCalls {
             }
             if (si == null) return r == -Errno.ETIMEDOUT ? -Errno.EAGAIN : -Errno.EINTR;
         }
-        if (infoVa != 0) si.write(m, infoVa, p.is64());
+        if (infoVa != 0) si.write(m, infoVa, true);
         return si.signo;
     }
 
@@ -208,10 +209,10 @@ public final class SignalCalls {
 
     /** sigaltstack: {@code stack_t} is ss_sp, ss_flags, ss_size (pointer-sized, int, size_t). */
     public static long sigaltstack(LinuxThread t, long ss, long oss) {
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         GuestMemory m = t.proc.mem;
         long sp = t.cpu.regs[dev.jemu.target.x86.X86Cpu.RSP];
-        if (!is64) sp &= 0xffffffffL;
+        if (!t.proc.is64()) sp &= 0xffffffffL;
         long oldSp = t.altSp, oldSize = t.altSize;
         int oldFlags = stackFlags(t, sp);
         if (ss != 0) {
@@ -309,7 +310,7 @@ public final class SignalCalls {
     }
 
     public static long rtSigqueueinfo(LinuxThread t, int pid, int sig, long infoVa) {
-        SigInfo si = SigInfo.read(t.proc.mem, infoVa, t.proc.is64());
+        SigInfo si = SigInfo.read(t.proc.mem, infoVa, true);
         LinuxProcess p = processOf(t.proc.kernel, pid);
         if (p == null) return -Errno.ESRCH;
         // Only the kernel may pretend to be the kernel or kill(): user codes must be negative.
@@ -321,7 +322,7 @@ public final class SignalCalls {
     }
 
     public static long rtTgsigqueueinfo(LinuxThread t, int tgid, int tid, int sig, long infoVa) {
-        SigInfo si = SigInfo.read(t.proc.mem, infoVa, t.proc.is64());
+        SigInfo si = SigInfo.read(t.proc.mem, infoVa, true);
         LinuxThread target = t.proc.kernel.thread(tid);
         if (target == null || target.finished || target.proc.pid != tgid) return -Errno.ESRCH;
         if ((si.code >= 0 || si.code == SigInfo.SI_TKILL) && target.proc != t.proc) return -Errno.EPERM;

@@ -8,9 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sockets, on host sockets. Addresses and options have the host's layout for x86-64 guests and pass in
- * place; the i386 ABI differs only in msghdr/cmsghdr/iovec (pointer-sized fields), which sendmsg/recvmsg
- * translate for both. AF_UNIX paths are relative to the guest's working directory, not jemu's, so relative
+ * Sockets, on host sockets. Addresses, options and msghdr have the host's (x86-64) layout and pass in place
+ * (the i386 table converts its own). AF_UNIX paths are relative to the guest's working directory, not jemu's, so relative
  * ones are made absolute. SCM_RIGHTS carries guest descriptors: they become host descriptors on the way out
  * and new guest descriptors on the way in; SCM_CREDENTIALS pids are the host's (jemu's own pid).
  */
@@ -170,13 +169,6 @@ final class SocketCalls {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
         if (len < 0) return -Errno.EINVAL;
-        if (!t.proc.is64() && level == SOL_SOCKET && (name == 20 || name == 21) && len >= 8) {
-            // SO_RCVTIMEO / SO_SNDTIMEO: a 32-bit timeval
-            MemorySegment tv = Arena.ofAuto().allocate(16, 8);
-            tv.set(ValueLayout.JAVA_LONG, 0, t.proc.mem.readInt(val));
-            tv.set(ValueLayout.JAVA_LONG, 8, t.proc.mem.readInt(val + 4));
-            return HostSyscall.call(Nr.SETSOCKOPT, h, level, name, tv.address(), 16);
-        }
         return HostSyscall.call(Nr.SETSOCKOPT, h, level, name, val == 0 ? 0 : t.proc.mem.buffer(val, len, false), len);
     }
 
@@ -185,23 +177,6 @@ final class SocketCalls {
         if (h < 0) return -Errno.EBADF;
         int len = t.proc.mem.readInt(lenVa);
         if (len < 0) return -Errno.EINVAL;
-        if (!t.proc.is64() && level == SOL_SOCKET && (name == 20 || name == 21)) {
-            MemorySegment tv = Arena.ofAuto().allocate(16, 8);
-            MemorySegment l = Arena.ofAuto().allocate(4, 4);
-            l.set(ValueLayout.JAVA_INT, 0, 16);
-            long r = HostSyscall.call(Nr.GETSOCKOPT, h, level, name, tv.address(), l.address());
-            if (r < 0) return r;
-            if (len < 8) return -Errno.EINVAL;
-            t.proc.mem.writeInt(val, (int) tv.get(ValueLayout.JAVA_LONG, 0));
-            t.proc.mem.writeInt(val + 4, (int) tv.get(ValueLayout.JAVA_LONG, 8));
-            t.proc.mem.writeInt(lenVa, 8);
-            return 0;
-        }
-        if (level == SOL_SOCKET && name == 17 /* SO_PEERCRED */) {
-            long r = HostSyscall.call(Nr.GETSOCKOPT, h, level, name, t.proc.mem.buffer(val, len, true),
-                    t.proc.mem.buffer(lenVa, 4, true));
-            return r;
-        }
         return HostSyscall.call(Nr.GETSOCKOPT, h, level, name, val == 0 ? 0 : t.proc.mem.buffer(val, len, true),
                 t.proc.mem.buffer(lenVa, 4, true));
     }
@@ -214,17 +189,12 @@ final class SocketCalls {
 
     private static Msg readMsg(LinuxThread t, long va) {
         GuestMemory m = t.proc.mem;
-        if (t.proc.is64()) {
-            return new Msg(m.readLong(va), m.readInt(va + 8), m.readLong(va + 16), m.readLong(va + 24),
-                    m.readLong(va + 32), m.readLong(va + 40), m.readInt(va + 48));
-        }
-        return new Msg(m.readInt(va) & 0xffffffffL, m.readInt(va + 4), m.readInt(va + 8) & 0xffffffffL,
-                m.readInt(va + 12) & 0xffffffffL, m.readInt(va + 16) & 0xffffffffL, m.readInt(va + 20) & 0xffffffffL,
-                m.readInt(va + 24));
+        return new Msg(m.readLong(va), m.readInt(va + 8), m.readLong(va + 16), m.readLong(va + 24),
+                m.readLong(va + 32), m.readLong(va + 40), m.readInt(va + 48));
     }
 
     private static MemorySegment hostIov(LinuxThread t, long iov, long cnt, boolean write) {
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         int ps = is64 ? 8 : 4;
         MemorySegment host = Arena.ofAuto().allocate(16L * Math.max(cnt, 1), 8);
         for (int k = 0; k < cnt; k++) {
@@ -246,7 +216,7 @@ final class SocketCalls {
             outLen[0] = 0;
             return null;
         }
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         int ps = is64 ? 8 : 4;
         int hdr = is64 ? 16 : 12;
         GuestMemory m = t.proc.mem;
@@ -316,7 +286,7 @@ final class SocketCalls {
         if (h < 0) return -Errno.EBADF;
         Msg msg = readMsg(t, msgVa);
         if (msg.iovlen > 1024) return -Errno.EMSGSIZE;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         GuestMemory m = t.proc.mem;
         MemorySegment hm = Arena.ofAuto().allocate(56, 8);
         if (msg.name != 0) {
@@ -354,7 +324,7 @@ final class SocketCalls {
 
     /** Host control messages into the guest's buffer; received descriptors become guest ones. {written, truncated}. */
     private static long[] guestControl(LinuxThread t, MemorySegment ctl, long len, long gva, long glen, boolean cloexec) {
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         int ps = is64 ? 8 : 4;
         int hdr = is64 ? 16 : 12;
         GuestMemory m = t.proc.mem;
@@ -403,7 +373,7 @@ final class SocketCalls {
 
     /** sendmmsg/recvmmsg: each mmsghdr is a msghdr and an unsigned int count (size 64, or 32 on i386). */
     static long sendmmsg(LinuxThread t, int fd, long vec, int n, int flags) {
-        int size = t.proc.is64() ? 64 : 32, lenOff = t.proc.is64() ? 56 : 28;
+        int size = 64, lenOff = 56; // struct mmsghdr
         int done = 0;
         for (; done < Math.min(n, 1024); done++) {
             long r = sendmsg(t, fd, vec + (long) done * size, flags);
@@ -414,7 +384,7 @@ final class SocketCalls {
     }
 
     static long recvmmsg(LinuxThread t, int fd, long vec, int n, int flags, long timeout) {
-        int size = t.proc.is64() ? 64 : 32, lenOff = t.proc.is64() ? 56 : 28;
+        int size = 64, lenOff = 56; // struct mmsghdr
         int done = 0;
         for (; done < Math.min(n, 1024); done++) {
             long r = recvmsg(t, fd, vec + (long) done * size, done == 0 ? flags : flags | MSG_DONTWAIT);

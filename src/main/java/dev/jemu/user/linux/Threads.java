@@ -64,26 +64,8 @@ final class Threads {
      * The new thread's TLS (CLONE_SETTLS): the FS base on x86-64; on i386 a {@code struct user_desc} for a
      * TLS GDT entry, installed as set_thread_area would, and loaded into GS if GS uses that entry.
      */
-    static long setTls(LinuxThread child, long tls) {
-        X86Cpu c = child.cpu;
-        if (child.proc.is64()) {
-            c.segBase[X86Cpu.FS] = tls;
-            return 0;
-        }
-        GuestMemory m = child.proc.mem;
-        int entry = m.readInt(tls);
-        long base = m.readInt(tls + 4) & 0xffffffffL;
-        long limit = m.readInt(tls + 8) & 0xffffffffL;
-        int flags = m.readInt(tls + 12);
-        if (!(c.segments instanceof UserSegments u)) return -Errno.EINVAL;
-        int idx = entry - UserSegments.TLS_FIRST;
-        if (idx < 0 || idx >= UserSegments.TLS_COUNT) return -Errno.EINVAL;
-        if ((flags & 0x8) != 0) limit = (limit << 12) | 0xfff; // limit_in_pages
-        u.tlsBase[idx] = base;
-        u.tlsLimit[idx] = limit;
-        u.tlsPresent[idx] = (flags & 0x20) == 0; // !seg_not_present
-        if ((c.segSel[X86Cpu.GS] >> 3) == entry) c.loadSegment(X86Cpu.GS, c.segSel[X86Cpu.GS]);
-        return 0;
+    static long setTls(LinuxThread child, GuestMemory parentMem, long tls) {
+        return UserSegments.cloneTls(child.cpu, parentMem, child.proc.is64(), tls);
     }
 
     /** clone(CLONE_VM|CLONE_THREAD|...): a new thread of the caller's process. */
@@ -97,7 +79,7 @@ final class Threads {
         LinuxThread child = new LinuxThread(p, c, tid);
         child.sigMask = t.sigMask; // the alternate stack is not inherited by CLONE_VM children
         if ((flags & CLONE_SETTLS) != 0) {
-            long r = setTls(child, tls);
+            long r = setTls(child, p.mem, tls);
             if (r < 0) return r;
         }
         GuestMemory m = p.mem;

@@ -214,7 +214,7 @@ final class Timers {
 
     static long timerCreate(LinuxThread t, int clock, long sevVa, long idVa) {
         if (clock < 0 || clock > 11 || clock == 4 || clock == 5 || clock == 6) return -Errno.EINVAL;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         GuestMemory m = t.proc.mem;
         int notify = SIGEV_SIGNAL, sig = Signals.SIGALRM, tid = 0;
         long value;
@@ -254,7 +254,7 @@ final class Timers {
         PosixTimer pt = t.proc.timers.posix(id);
         if (pt == null) return -Errno.EINVAL;
         GuestMemory m = t.proc.mem;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         int ts = is64 ? 16 : 8;
         long iv = readTimespecNanos(m, nva, is64), val = readTimespecNanos(m, nva + ts, is64);
         if (iv < 0 || val < 0) return -Errno.EINVAL;
@@ -273,7 +273,7 @@ final class Timers {
     static long timerGettime(LinuxThread t, int id, long va) {
         PosixTimer pt = t.proc.timers.posix(id);
         if (pt == null) return -Errno.EINVAL;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         long[] v = pt.get();
         writeTimespec(t.proc.mem, va, v[0], is64);
         writeTimespec(t.proc.mem, va + (is64 ? 16 : 8), v[1], is64);
@@ -305,7 +305,7 @@ final class Timers {
 
     /** nanosleep: interrupted by a handler it fails with EINTR and the time left; otherwise it sleeps on. */
     static long nanosleep(LinuxThread t, long reqVa, long remVa) {
-        long ns = readTimespecNanos(t.proc.mem, reqVa, t.proc.is64());
+        long ns = readTimespecNanos(t.proc.mem, reqVa, true);
         if (ns < 0) return -Errno.EINVAL;
         return sleepUntil(t, CLOCK_MONOTONIC, clockNow(CLOCK_MONOTONIC) + ns, remVa);
     }
@@ -313,7 +313,7 @@ final class Timers {
     static long clockNanosleep(LinuxThread t, int clock, int flags, long reqVa, long remVa) {
         if (clock == 2 || clock == 3) clock = CLOCK_MONOTONIC; // CPU-time clocks: see the class comment
         if (clock < 0 || clock > 11) return -Errno.EINVAL;
-        long ns = readTimespecNanos(t.proc.mem, reqVa, t.proc.is64());
+        long ns = readTimespecNanos(t.proc.mem, reqVa, true);
         if (ns < 0) return -Errno.EINVAL;
         if ((flags & TIMER_ABSTIME) != 0) {
             MemorySegment ts = hostTimespec(ns);
@@ -327,7 +327,7 @@ final class Timers {
         long r = Blocking.call(t, Blocking.ERESTART_RESTARTBLOCK, Nr.CLOCK_NANOSLEEP, clock, TIMER_ABSTIME,
                 ts.address(), 0, 0, 0);
         if (r == -Blocking.ERESTART_RESTARTBLOCK) {
-            if (remVa != 0) writeTimespec(t.proc.mem, remVa, Math.max(0, deadline - clockNow(clock)), t.proc.is64());
+            if (remVa != 0) writeTimespec(t.proc.mem, remVa, Math.max(0, deadline - clockNow(clock)), true);
             t.restartBlock = () -> sleepUntil(t, clock, deadline, remVa);
         }
         return r;
@@ -377,11 +377,11 @@ final class Timers {
     }
 
     private static int tvSize(LinuxThread t) {
-        return t.proc.is64() ? 16 : 8;
+        return 16;
     }
 
     private static long readTimevalNanos(LinuxThread t, long va) {
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         GuestMemory m = t.proc.mem;
         long s = is64 ? m.readLong(va) : m.readInt(va);
         long us = is64 ? m.readLong(va + 8) : m.readInt(va + 4);
@@ -391,7 +391,7 @@ final class Timers {
 
     /** Writes a timeval, rounding up to whole microseconds (a running timer never reads as 0). */
     private static void writeTimeval(LinuxThread t, long va, long ns) {
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         long us = (ns + 999) / 1000;
         if (is64) {
             t.proc.mem.writeLong(va, us / 1_000_000L);

@@ -71,7 +71,7 @@ final class Usage {
             }
         }
         // The rest (maxrss, faults, context switches...) from the host's view of jemu, which is close enough.
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         java.lang.foreign.MemorySegment host = java.lang.foreign.Arena.ofAuto().allocate(144, 8);
         HostSyscall.call(Nr.GETRUSAGE, who == RUSAGE_THREAD ? RUSAGE_THREAD : RUSAGE_SELF, host.address());
         GuestMemory m = t.proc.mem;
@@ -99,7 +99,7 @@ final class Usage {
                 cu = t.proc.childUser;
                 cs = t.proc.childSys;
             }
-            boolean is64 = t.proc.is64();
+            boolean is64 = true;
             int ps = is64 ? 8 : 4;
             GuestMemory m = t.proc.mem;
             m.writePtr(va, self[0] / 10_000_000L, is64);
@@ -116,13 +116,9 @@ final class Usage {
     static long clockGettime(LinuxThread t, int clock, long va) {
         if (clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID) {
             long[] v = clock == CLOCK_THREAD_CPUTIME_ID ? thread(t) : process(t.proc);
-            Timers.writeTimespec(t.proc.mem, va, v[0] + v[1], t.proc.is64());
+            Timers.writeTimespec(t.proc.mem, va, v[0] + v[1], true);
             return 0;
         }
-        if (t.proc.is64()) return HostSyscall.call(Nr.CLOCK_GETTIME, clock, t.proc.mem.buffer(va, 16, true));
-        long ns = Timers.clockNowChecked(clock);
-        if (ns < 0) return ns;
-        Timers.writeTimespec(t.proc.mem, va, ns, false);
-        return 0;
+        return HostSyscall.call(Nr.CLOCK_GETTIME, clock, t.proc.mem.buffer(va, 16, true));
     }
 }

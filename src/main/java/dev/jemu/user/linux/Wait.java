@@ -27,7 +27,7 @@ final class Wait {
         if (f == null) return 0;
         GuestMemory m = t.proc.mem;
         if (statusVa != 0) m.writeInt(statusVa, f.status);
-        if (rusageVa != 0) m.write(rusageVa, new byte[t.proc.is64() ? 144 : 72]);
+        if (rusageVa != 0) m.write(rusageVa, new byte[144]);
         return f.pid;
     }
 
@@ -43,7 +43,7 @@ final class Wait {
         if (r instanceof Long err) return err;
         Found f = (Found) r;
         GuestMemory m = t.proc.mem;
-        boolean is64 = t.proc.is64();
+        boolean is64 = true;
         if (infoVa != 0) {
             if (f == null) {
                 m.write(infoVa, new byte[128]); // WNOHANG, nothing ready: si_pid = 0
