@@ -22,6 +22,7 @@ public final class Processes {
     static LinuxProcess createInitial(Kernel k, Path program, String name, List<byte[]> argv, List<byte[]> envp)
             throws LoadError {
         AddressSpace as = new AddressSpace(k.addressLimit);
+        as.mmapTop = k.mmapTop();
         FdTable fds = new FdTable();
         for (int fd = 0; fd < 3; fd++) {
             long h = HostSyscall.call(Nr.FCNTL, fd, FileCalls.F_DUPFD_CLOEXEC, 3);
