@@ -10,36 +10,36 @@ import org.junit.jupiter.api.Test;
 class Programs32Test {
     @Test
     void filesAndStatus() {
-        Run32.assertSameAsNative(Run32.gcc("files32.c"));
+        Run32.assertSameAsNative("files32", Run32.gcc("files32.c"));
     }
 
     @Test
     void time() {
-        Run32.assertSameAsNative(Run32.gcc("time32.c"));
+        Run32.assertSameAsNative("time32", Run32.gcc("time32.c"));
     }
 
     @Test
     void memoryMappings() {
-        Run32.assertSameAsNative(Run32.gcc("mmap32.c"));
+        Run32.assertSameAsNative("mmap32", Run32.gcc("mmap32.c"));
     }
 
     @Test
     void threadLocalStorage() {
-        Run32.assertSameAsNative(Run32.gcc("tls32.c"));
+        Run32.assertSameAsNative("tls32", Run32.gcc("tls32.c"));
     }
 
     @Test
     void selectAndPoll() {
-        Run32.assertSameAsNative(Run32.gcc("select32.c"));
+        Run32.assertSameAsNative("select32", Run32.gcc("select32.c"));
     }
 
     @Test
     void sockets() {
-        Run32.assertSameAsNative(Run32.gcc("sockets32.c"));
+        Run32.assertSameAsNative("sockets32", Run32.gcc("sockets32.c"));
     }
 
     @Test
     void identityLimitsAndSignalMasks() {
-        Run32.assertSameAsNative(Run32.gcc("misc32.c"));
+        Run32.assertSameAsNative("misc32", Run32.gcc("misc32.c"));
     }
 }
