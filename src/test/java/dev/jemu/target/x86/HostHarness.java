@@ -305,6 +305,12 @@ final class HostHarness {
                         if (q == FL) d.append(" (").append(flagNames((int) (nv ^ ev))).append(" differ)");
                     }
                 }
+                // The input fields too: a memory operand reaching outside MEM (BT with a bit offset) may write there.
+                for (int q = 0; q < 8; q++) {
+                    long nv = n.getLong(base + 8 * q), ev = e.getLong(base + 8 * q);
+                    if (nv != ev) d.append(" input ").append(q).append(" host=").append(Long.toHexString(nv))
+                            .append(" emu=").append(Long.toHexString(ev));
+                }
                 if (!d.isEmpty()) {
                     long[] c = f.cases.get(k);
                     diffs.add(emuBits + "-bit `" + f.asm.replace('\n', ';') + "` in: rax=" + Long.toHexString(c[RAX])

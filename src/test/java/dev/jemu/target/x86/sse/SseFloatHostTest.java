@@ -42,6 +42,10 @@ class SseFloatHostTest {
             h.add("cmppd xmm0, xmm1, " + p, n / 4, Gens::f64s);
             h.add("cmpsd xmm0, xmm1, " + p, n / 8, Gens::f64s);
         }
+        for (int p : new int[]{8, 13, 31, 255}) { // legacy encodings use imm[2:0]
+            h.add("cmpps xmm0, xmm1, " + p, n / 16, Gens::f32s);
+            h.add("cmpsd xmm0, xmm1, " + p, n / 16, Gens::f64s);
+        }
         for (String m : new String[]{"comiss", "ucomiss"}) {
             h.add(m + " xmm0, xmm1", n / 2, Gens::f32s);
             h.add(m + " xmm0, [rsi]", n / 8, Gens::f32s);
