@@ -16,23 +16,23 @@ import java.util.concurrent.TimeUnit;
  * {@link CpuTester#CODE} holding one loop per snippet; natively a small C loader maps it there (and the case
  * records at {@link CpuTester#DATA}) and calls it, on the emulator {@link CpuTester} runs it.
  *
- * <p>Each case record holds an input FPU image (the 108-byte 32-bit protected-mode FRSTOR layout), 64 bytes of
- * memory operand (written {@code MEM} in a snippet), EFLAGS and EAX. The loop FRSTORs the image, runs the
+ * <p>Each case record holds an input FPU image (the 108-byte 32-bit protected-mode FRSTOR layout), 128 bytes of
+ * memory operand (written {@code MEM} in a snippet, 16-byte aligned), EFLAGS and EAX. The loop FRSTORs the image, runs the
  * snippet, and stores EFLAGS, EAX and the FNSAVE image after it; the memory is updated in place. A #MF (SIGFPE
  * natively) or another fault records the vector and the offset of the faulting instruction and resumes at the
  * snippet's end, so the saved image is the state at the fault (with the exception still pending).
  */
 final class X87Harness {
     // Record layout (bytes).
-    static final int IN_IMG = 0, MEM = 128, IN_FL = 192, IN_AX = 200, OUT_IMG = 256, OUT_FL = 368, OUT_AX = 376,
-            FAULT = 384, FAULT_AT = 388, REC = 512;
+    static final int IN_IMG = 0, IN_FL = 112, IN_AX = 120, OUT_IMG = 128, OUT_FL = 240, OUT_AX = 248, FAULT = 256,
+            FAULT_AT = 260, MEM = 272, MEM_SIZE = 128, REC = 400;
     /** Header at DATA: the resume address after a fault (8), then the host's selectors ES CS SS DS FS GS. */
     static final int HDR = 256;
 
     /** One FPU state as the 108-byte image, plus the integer context. */
     static final class State {
         final byte[] img = new byte[108];
-        final byte[] mem = new byte[64];
+        final byte[] mem = new byte[MEM_SIZE];
         long flags = 0x202, ax;
         int fault, faultAt;
 
@@ -126,7 +126,7 @@ final class X87Harness {
         // Pointers: random, to see which instructions leave them alone.
         b.putInt(12, rnd.nextInt()).putInt(16, rnd.nextInt() & 0x07ff_ffff).putInt(20, rnd.nextInt())
                 .putInt(24, rnd.nextInt() & 0xffff);
-        for (int k = 0; k < 64; k++) s.mem[k] = (byte) rnd.nextInt();
+        for (int k = 0; k < MEM_SIZE; k++) s.mem[k] = (byte) rnd.nextInt();
         for (int k = 0; k < 8; k++) {
             b.putLong(28 + 10 * k, rnd.nextLong()).putShort(36 + 10 * k, (short) rnd.nextInt());
         }
@@ -135,7 +135,7 @@ final class X87Harness {
         return s;
     }
 
-    /** Adds {@code n} cases of a snippet (NASM text; MEM names the 64-byte memory operand). */
+    /** Adds {@code n} cases of a snippet (NASM text; MEM names the 128-byte memory operand). */
     X87Harness add(String asm, int n, Gen gen) {
         List<State> l = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -383,14 +383,13 @@ final class X87Harness {
 
     /**
      * What the host kernel does to the FPU state when it delivers a signal and returns: it saves and restores it
-     * with XSAVE/XRSTOR, which in 64-bit mode drop FCS and FDS, and on AMD keep FIP/FDP/FOP only while an
-     * exception is pending (ES).
+     * with the 64-bit XSAVE/XRSTOR layout, which drops FCS and FDS (and for a 32-bit process FOP too), and on
+     * AMD keeps FIP/FDP/FOP only while an exception is pending (ES).
      */
     void hostSignalRoundTrip(X87 f) {
-        if (bits == 64) {
-            f.fcs = 0;
-            f.fds = 0;
-        }
+        f.fcs = 0;
+        f.fds = 0;
+        if (bits != 64) f.fop = 0;
         if ((f.fsw & X87.ES) == 0) {
             f.fip = f.fdp = 0;
             f.fop = 0;
@@ -414,7 +413,7 @@ final class X87Harness {
             }
         }
         if (!java.util.Arrays.equals(h.mem, e.mem)) {
-            for (int k = 0; k < 64; k += 8) {
+            for (int k = 0; k < MEM_SIZE; k += 8) {
                 if (h.memLong(k) != e.memLong(k)) d.append(String.format(" mem+%d %016x/%016x", k, h.memLong(k), e.memLong(k)));
             }
         }
@@ -435,16 +434,29 @@ final class X87Harness {
         }
     }
 
-    /** Runs both sides and compares them. */
+    /**
+     * Runs both sides and compares them. A host context switch between the snippet and its FNSAVE can lose
+     * FIP/FDP/FOP (the kernel's XSAVE on AMD keeps them only while an exception is pending), so a mismatching
+     * case gets up to three more host runs and counts as matching if one of them agrees.
+     */
     Result compare() {
-        List<State> host = outputs(runNative()), emu = outputs(runEmulated());
+        List<State> emu = outputs(runEmulated());
+        List<List<State>> hosts = new ArrayList<>();
+        hosts.add(outputs(runNative()));
         List<String> lines = new ArrayList<>();
         int idx = 0, bad = 0;
         for (Form f : forms) {
             int fb = 0;
             List<String> ex = new ArrayList<>();
             for (State in : f.cases) {
-                String d = diff(host.get(idx), emu.get(idx), 0x8d5);
+                String d = diff(hosts.get(0).get(idx), emu.get(idx), 0x8d5);
+                for (int run = 1; !d.isEmpty() && run < 4; run++) {
+                    if (hosts.size() <= run) {
+                        nativeData = null;
+                        hosts.add(outputs(runNative()));
+                    }
+                    if (diff(hosts.get(run).get(idx), emu.get(idx), 0x8d5).isEmpty()) d = "";
+                }
                 idx++;
                 if (!d.isEmpty()) {
                     fb++;

@@ -143,10 +143,9 @@ public final class X87Arith {
         commit(f, e, p0, false);
     }
 
-    /** Sets C3 C2 C0 (C1 = 0) or, for FCOMI, ZF PF CF (OF SF AF cleared, C1 = 0). */
+    /** Sets C3 C2 C0 (C1 = 0) or, for FCOMI, ZF PF CF (OF SF AF cleared, C1 unchanged). */
     private static void compareResult(X86Cpu c, X87 f, int cc, boolean eflags) {
         if (eflags) {
-            f.fsw &= ~X87.C1;
             int fl = ((cc & X87.C3) != 0 ? Flags.ZF : 0) | ((cc & X87.C2) != 0 ? Flags.PF : 0)
                     | ((cc & X87.C0) != 0 ? Flags.CF : 0);
             c.setEflags(fl, Flags.ARITH);
@@ -169,8 +168,19 @@ public final class X87Arith {
             return;
         }
         FpuEnv e = env(f);
-        Float80.compare(e, f.se[p0], f.sig[p0], f.se[pi], f.sig[pi], (i.arg & 1) != 0);
+        compare(e, f.se[p0], f.sig[p0], f.se[pi], f.sig[pi], (i.arg & 1) != 0);
         finishCompare(c, f, e, eflags, pops);
+    }
+
+    /**
+     * Float80.compare, except that an unmasked DE still yields the real ordering: the host sets the condition
+     * codes (or EFLAGS) from the comparison and only the pops are suppressed.
+     */
+    private static void compare(FpuEnv e, int ase, long asig, int bse, long bsig, boolean quiet) {
+        int masks = e.masks;
+        e.masks |= FpuEnv.DE;
+        Float80.compare(e, ase, asig, bse, bsig, quiet);
+        e.masks = masks;
     }
 
     private static void finishCompare(X86Cpu c, X87 f, FpuEnv e, boolean eflags, int pops) {
@@ -199,12 +209,11 @@ public final class X87Arith {
             return;
         }
         FpuEnv e = env(f);
-        if (!operand(e, type, v, f.se[p0], f.sig[p0])) {
-            f.raise(e.flags);
-            compareResult(c, f, X87.C0 | X87.C2 | X87.C3, false);
-            return;
-        }
-        Float80.compare(e, f.se[p0], f.sig[p0], e.se, e.sig, false);
+        int masks = e.masks;
+        e.masks |= FpuEnv.DE;
+        operand(e, type, v, f.se[p0], f.sig[p0]);
+        e.masks = masks;
+        compare(e, f.se[p0], f.sig[p0], e.se, e.sig, false);
         finishCompare(c, f, e, false, pops);
     }
 
@@ -219,7 +228,7 @@ public final class X87Arith {
             return;
         }
         FpuEnv e = env(f);
-        Float80.compare(e, f.se[p0], f.sig[p0], 0, 0, false);
+        compare(e, f.se[p0], f.sig[p0], 0, 0, false);
         finishCompare(c, f, e, false, 0);
     }
 
@@ -271,6 +280,7 @@ public final class X87Arith {
         note(c, f, i);
         int p0 = f.top, p1 = f.phys(1);
         if (f.isEmpty(p0) || f.isEmpty(p1)) {
+            if ((i.arg & 0xff) != FSCALE) f.fsw &= ~X87.C2;
             if (underflow(f)) f.set(p0, INDEF_SE, INDEF_SIG);
             return;
         }
@@ -282,7 +292,11 @@ public final class X87Arith {
             return;
         }
         Float80.prem(e, f.se[p0], f.sig[p0], f.se[p1], f.sig[p1], op == FPREM1);
-        f.fsw = (f.fsw & ~X87.CC) | (e.cc & X87.CC);
+        if (!e.storeResult() || (e.flags & X87.IE) != 0 || F80.isNaN(e.se, e.sig)) {
+            f.fsw &= ~(X87.C1 | X87.C2); // no quotient: C0 and C3 stay as they were
+        } else {
+            f.fsw = (f.fsw & ~X87.CC) | (e.cc & X87.CC);
+        }
         if (e.flags != 0) f.raise(e.flags);
         if (e.storeResult()) f.set(p0, e.se, e.sig);
     }

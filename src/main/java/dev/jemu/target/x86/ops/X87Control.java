@@ -168,7 +168,7 @@ public final class X87Control {
                 cs = r16(c, i, off + 8);
                 dp = r16(c, i, off + 10);
                 ds = r16(c, i, off + 12);
-                op = f.fop;
+                op = 0; // this format has no FOP: loading it clears FOP
             }
         } else {
             cw = r32(c, i, off) & 0xffff;

@@ -198,10 +198,17 @@ public final class X87Ops {
         f.fop = (i.arg & 0x700) | i.modrm;
     }
 
-    /** Records the memory operand (offset and segment selector) in FDP and FDS. */
+    /**
+     * Records the memory operand (offset and segment selector) in FDP and FDS. In 64-bit mode the CS/DS/ES/SS
+     * overrides are ignored and FDS names the default segment (SS for an RBP/RSP base), as on the host.
+     */
     static void noteData(X86Cpu c, X87 f, Insn i, long offset) {
         f.fdp = offset;
-        f.fds = c.segSel[i.seg];
+        int seg = i.seg;
+        if (c.codeBits == 64 && seg < X86Cpu.FS) {
+            seg = i.base >= 0 && ((i.base & 7) == X86Cpu.RSP || (i.base & 7) == X86Cpu.RBP) ? X86Cpu.SS : X86Cpu.DS;
+        }
+        f.fds = c.segSel[seg];
     }
 
     /** The memory operand's offset in its segment (FDP), masked to the address size. */
