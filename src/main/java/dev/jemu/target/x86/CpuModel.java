@@ -36,9 +36,9 @@ public final class CpuModel {
     public static CpuModel max() {
         CpuModel m = new CpuModel("max", "AuthenticAMD", 15, 107, 1);
         m.features1Edx = FPU | DE | PSE | TSC | MSR | PAE | CX8 | SEP | CMOV | PAT | PSE36 | CLFSH | MMX | FXSR | SSE | SSE2;
-        m.features1Ecx = SSE3 | SSSE3 | CX16;
+        m.features1Ecx = SSE3 | SSSE3 | CX16 | POPCNT;
         m.ext1Edx = SYSCALL | NX | LM;
-        m.ext1Ecx = LAHF_LM;
+        m.ext1Ecx = LAHF_LM | ABM;
         return m;
     }
 

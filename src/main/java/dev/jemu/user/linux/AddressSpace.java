@@ -86,13 +86,6 @@ public final class AddressSpace implements SoftMmu.Backend {
         return ram.segment().address() + va;
     }
 
-    /** Frees the host window when the process is gone (after exit, or when execve replaced this space). */
-    public synchronized void release() {
-        vmas.clear();
-        java.util.Arrays.fill(prot, null);
-        ram.release();
-    }
-
     public synchronized void addListener(Listener l) {
         listeners.add(l);
     }

@@ -17,7 +17,7 @@ package dev.jemu.target.x86.fpu;
 public final class FpuEnv {
     // rounding control, encoded as in control word bits 10-11
     public static final int RC_NEAREST = 0, RC_DOWN = 1, RC_UP = 2, RC_ZERO = 3;
-    // precision control, encoded as in control word bits 8-9 (1 is reserved and behaves as 53 bits here)
+    // precision control, encoded as in control word bits 8-9 (1 is reserved and rounds to 64 bits, as the host does)
     public static final int PC_24 = 0, PC_53 = 2, PC_64 = 3;
 
     // exception flags / masks (status word and control word bits 0-5)

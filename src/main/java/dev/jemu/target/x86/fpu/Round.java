@@ -21,8 +21,9 @@ final class Round {
     static final int DBL_MIN = F80.BIAS - 1022, DBL_MAX = F80.BIAS + 1023;
     static final int FLT_MIN = F80.BIAS - 126, FLT_MAX = F80.BIAS + 127;
 
+    /** Precision control to bits; the reserved encoding 1 rounds to 64 bits as on the host. */
     static int precisionBits(int pc) {
-        return pc == PC_24 ? 24 : pc == PC_64 ? 64 : 53;
+        return pc == PC_24 ? 24 : pc == PC_53 ? 53 : 64;
     }
 
     /** Rounds to an extended-format register result with the precision {@code prec} (24, 53 or 64). */

@@ -4,11 +4,12 @@ import dev.jemu.target.x86.Insn;
 import dev.jemu.target.x86.OpcodeTable;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.target.x86.X86Exception;
+import dev.jemu.target.x86.X87;
 import dev.jemu.target.x86.sse.Lanes;
 
 /**
  * MMX (and the SSE/SSE2/SSSE3 instructions on MMX registers). MMX register n is the significand of x87
- * physical register n; every MMX instruction except EMMS makes the x87 stack "all valid, TOP = 0" and a write
+ * physical register n; every MMX instruction except EMMS makes TOP 0 and no register empty, and a write
  * sets the register's sign/exponent to all ones. P is the MMX register in ModRM.reg, Q the register or 64-bit
  * memory in ModRM.rm (REX bits are ignored for MMX registers).
  */
@@ -52,12 +53,20 @@ public final class Mmx {
     // ---- the register file ----
 
     /**
-     * Enters MMX mode: a pending unmasked x87 exception is delivered first (#MF); then TOP = 0 and all tags
-     * valid. Call after the loads that can fault and before writing.
+     * Enters MMX mode: TOP = 0 and no register empty. As on hardware, a non-empty register's full tag is what its
+     * contents say (0 valid, 1 zero, 2 special), which is what FSTENV/FSAVE report after MMX code; registers
+     * that were empty get that tag now, the others already have it. Call after the loads that can fault.
      */
     public static void enter(X86Cpu c) {
-        c.fpu.top = 0;
-        c.fpu.ftw = 0;
+        X87 f = c.fpu;
+        f.top = 0;
+        int empty = f.ftw & (f.ftw >> 1) & 0x5555;
+        if (empty == 0) return;
+        int ftw = f.ftw;
+        for (int p = 0; p < 8; p++) {
+            if ((empty >> (2 * p) & 1) != 0) ftw = (ftw & ~(3 << (2 * p))) | SseState.tagOf(f.se[p], f.sig[p]) << (2 * p);
+        }
+        f.ftw = ftw;
     }
 
     /** #MF if an unmasked x87 exception is pending (FSW.ES): checked before anything else. */
@@ -69,9 +78,13 @@ public final class Mmx {
         return c.fpu.sig[n & 7];
     }
 
+    /** Writes MMX register n: the significand, exponent all ones (so the tag is "special"). */
     public static void set(X86Cpu c, int n, long v) {
-        c.fpu.sig[n & 7] = v;
-        c.fpu.se[n & 7] = 0xffff;
+        X87 f = c.fpu;
+        n &= 7;
+        f.sig[n] = v;
+        f.se[n] = 0xffff;
+        f.ftw = (f.ftw & ~(3 << (2 * n))) | 2 << (2 * n);
     }
 
     /** Q: the MMX register in ModRM.rm or 64-bit memory. */
@@ -93,9 +106,11 @@ public final class Mmx {
         set(c, d, Lanes.op(kind == Lanes.UNPACK_HI ? op + 1 : op, c.fpu.sig[d], b));
     }
 
+    /** EMMS: every register empty; TOP becomes 0 as well (what AMD hardware does; Intel documents only the tags). */
     public static void emms(X86Cpu c, Insn i) {
         check(c);
         c.fpu.ftw = 0xffff;
+        c.fpu.top = 0;
     }
 
     public static void movdPE(X86Cpu c, Insn i) {

@@ -46,11 +46,22 @@ public final class Lanes {
             case PSUBW -> add16(a, neg16(b));
             case PSUBD -> add32(a, neg32(b));
             case PSUBQ -> a - b;
-            case PADDSB, PADDUSB, PSUBSB, PSUBUSB, PAVGB, PMINUB, PMAXUB, PCMPEQB, PCMPGTB, PSIGNB, PABSB ->
-                    bytes(op, a, b);
-            case PADDSW, PADDUSW, PSUBSW, PSUBUSW, PMULLW, PMULHW, PMULHUW, PAVGW, PMINSW, PMAXSW, PCMPEQW,
+            // The ones string functions live on, without element loops.
+            case PCMPEQB -> eq(a ^ b, H8, 7, 0xffL);
+            case PCMPEQW -> eq(a ^ b, H16, 15, 0xffffL);
+            case PCMPEQD -> eq(a ^ b, H32, 31, 0xffffffffL);
+            case PMINUB -> {
+                long m = geU8(a, b);
+                yield (b & m) | (a & ~m);
+            }
+            case PMAXUB -> {
+                long m = geU8(a, b);
+                yield (a & m) | (b & ~m);
+            }
+            case PADDSB, PADDUSB, PSUBSB, PSUBUSB, PAVGB, PCMPGTB, PSIGNB, PABSB -> bytes(op, a, b);
+            case PADDSW, PADDUSW, PSUBSW, PSUBUSW, PMULLW, PMULHW, PMULHUW, PAVGW, PMINSW, PMAXSW,
                  PCMPGTW, PSIGNW, PMULHRSW, PABSW -> words(op, a, b);
-            case PCMPEQD, PCMPGTD, PSIGND, PABSD -> dwords(op, a, b);
+            case PCMPGTD, PSIGND, PABSD -> dwords(op, a, b);
             case PMULUDQ -> (a & 0xffffffffL) * (b & 0xffffffffL);
             case PMADDWD -> pmaddwd(a, b);
             case PSADBW -> psadbw(a, b);
@@ -103,6 +114,19 @@ public final class Lanes {
 
     static long neg32(long b) {
         return add32(~b, 0x0000000100000001L);
+    }
+
+    /** All ones in each element of x (elements marked by their top bits h) that is zero. */
+    private static long eq(long x, long h, int top, long ones) {
+        long t = ((x & ~h) + ~h) | x; // top bit of each element: element nonzero
+        return ((~t & h) >>> top) * ones;
+    }
+
+    /** All ones in each byte where a >= b (unsigned). */
+    private static long geU8(long a, long b) {
+        long diff = (a | H8) - (b & ~H8); // top bit per byte: low 7 bits of a >= low 7 bits of b
+        long ge = ((a & ~b) | (~(a ^ b) & diff)) & H8;
+        return (ge >>> 7) * 0xff;
     }
 
     // ---- element loops ----

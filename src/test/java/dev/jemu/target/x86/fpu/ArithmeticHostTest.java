@@ -14,7 +14,7 @@ class ArithmeticHostTest {
         void run(FpuEnv e, int ase, long asig, int bse, long bsig);
     }
 
-    private static final int[] PCS = {FpuEnv.PC_24, FpuEnv.PC_53, FpuEnv.PC_64};
+    private static final int[] PCS = {FpuEnv.PC_24, FpuEnv.PC_53, FpuEnv.PC_64, 1}; // 1: reserved
 
     static Out java(int cw, Op2 op, V a, V b) {
         FpuEnv e = new FpuEnv();
@@ -117,14 +117,17 @@ class ArithmeticHostTest {
         assertEquals(0, c.run(), "compare mismatches");
     }
 
-    /** Unmasked exceptions: OE/UE wrap the exponent by 24576, IE/DE/ZE leave ST0 unchanged. */
+    /** Unmasked exceptions: OE/UE wrap the exponent by 24576, IE/DE/ZE leave ST0 unchanged (C1 compared too). */
     @Test
     void unmaskedExceptions() {
         HostCheck c = new HostCheck("unmasked exceptions");
         SplittableRandom r = new SplittableRandom(9);
-        String[] names = {"add", "sub", "mul", "div", "sqrt", "fscale"};
+        String[] names = {"add", "sub", "mul", "div", "sqrt", "fscale", "frndint", "fprem", "fprem1"};
         Op2[] ops = {Float80::add, Float80::sub, Float80::mul, Float80::div,
-            (e, as, am, bs, bm) -> Float80.sqrt(e, as, am), Float80::scale};
+            (e, as, am, bs, bm) -> Float80.sqrt(e, as, am), Float80::scale,
+            (e, as, am, bs, bm) -> Float80.roundToInt(e, as, am),
+            (e, as, am, bs, bm) -> Float80.prem(e, as, am, bs, bm, false),
+            (e, as, am, bs, bm) -> Float80.prem(e, as, am, bs, bm, true)};
         List<V[]> pairs = Operands.pairs(r, 4000);
         for (V[] p : pairs) {
             int k = r.nextInt(ops.length);

@@ -53,9 +53,18 @@ class MiscHostTest {
         return l;
     }
 
+    static void swapResults(FpuEnv e) {
+        int se = e.se;
+        long sig = e.sig;
+        e.se = e.se2;
+        e.sig = e.sig2;
+        e.se2 = se;
+        e.sig2 = sig;
+    }
+
     private static void unary(HostCheck c, String op, List<V> vals, Spec spec, BiConsumer<FpuEnv, V> fn) {
         for (int rc = 0; rc < 4; rc++) {
-            int cw = Operands.cw(rc, FpuEnv.PC_64);
+            int cw = Operands.cw(rc, rc % 2 == 0 ? FpuEnv.PC_64 : FpuEnv.PC_24); // PC must not matter
             for (V v : vals) {
                 FpuEnv e = env(cw);
                 fn.accept(e, v);
@@ -80,8 +89,10 @@ class MiscHostTest {
         for (int i = 0; i < 1000; i++) {
             vals.add(Operands.random(r));
         }
-        unary(c, "fxtract", vals, new Spec(true, true, HostCheck.EXC),
-                (e, v) -> Float80.extract(e, v.se(), v.sig()));
+        unary(c, "fxtract", vals, new Spec(true, true, HostCheck.EXC), (e, v) -> {
+            Float80.extract(e, v.se(), v.sig());
+            swapResults(e); // the oracle prints ST0 (the pushed significand) first
+        });
         assertEquals(0, c.run());
     }
 
@@ -119,7 +130,7 @@ class MiscHostTest {
         HostCheck c = new HostCheck("fscale");
         List<V[]> pairs = scalePairs(new SplittableRandom(14));
         for (int rc = 0; rc < 4; rc++) {
-            int cw = Operands.cw(rc, FpuEnv.PC_64);
+            int cw = Operands.cw(rc, rc % 2 == 0 ? FpuEnv.PC_64 : FpuEnv.PC_24); // PC must not matter
             for (V[] p : pairs) {
                 FpuEnv e = env(cw);
                 Float80.scale(e, p[0].se(), p[0].sig(), p[1].se(), p[1].sig());
@@ -242,7 +253,7 @@ class MiscHostTest {
         HostCheck c = new HostCheck("fist/fisttp m16/m32/m64");
         List<V> vals = intish(new SplittableRandom(17), 1500);
         for (int rc = 0; rc < 4; rc++) {
-            int cw = Operands.cw(rc, FpuEnv.PC_64);
+            int cw = Operands.cw(rc, rc % 2 == 0 ? FpuEnv.PC_64 : FpuEnv.PC_24); // PC must not matter
             for (V v : vals) {
                 for (int bits : new int[] {16, 32, 64}) {
                     for (boolean trunc : new boolean[] {false, true}) {
@@ -266,7 +277,7 @@ class MiscHostTest {
         HostCheck c = new HostCheck("fbstp/fbld");
         List<V> vals = intish(new SplittableRandom(18), 1500);
         for (int rc = 0; rc < 4; rc++) {
-            int cw = Operands.cw(rc, FpuEnv.PC_64);
+            int cw = Operands.cw(rc, rc % 2 == 0 ? FpuEnv.PC_64 : FpuEnv.PC_24); // PC must not matter
             for (V v : vals) {
                 FpuEnv e = env(cw);
                 Float80.toBcd(e, v.se(), v.sig());
