@@ -325,8 +325,8 @@ public final class X87Arith {
         f.fsw = (f.fsw & ~X87.C1) | (e.cc & X87.C1);
         if (e.flags != 0) f.raise(e.flags);
         if (e.storeResult()) {
-            f.set(p0, e.se2, e.sig2);
-            f.push(e.se, e.sig);
+            f.set(p0, e.se, e.sig);
+            f.push(e.se2, e.sig2);
         }
     }
 }
