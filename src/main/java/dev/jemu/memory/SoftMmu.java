@@ -237,6 +237,20 @@ public final class SoftMmu {
         }
     }
 
+    /**
+     * Checks that {@code size} bytes at {@code va} may be written, raising the backend's fault (with a write
+     * error code) if not, without writing anything: for stores that must not half-complete (page-crossing
+     * vectors, FXSAVE, MASKMOV).
+     */
+    public void probeWrite(long va, int size) {
+        long last = va + size - 1;
+        for (long p = va & ~PAGE_MASK; ; p += PAGE_SIZE) {
+            int i = (int) (p >>> 12) & MASK;
+            if (wTag[i] != p) backend.translate(p, WRITE);
+            if (p == (last & ~PAGE_MASK)) break;
+        }
+    }
+
     /** Host RAM offset of {@code va} for writing, or -1 if it is not plain RAM within one page. */
     private long hostForWrite(long va, int size) {
         if ((va & PAGE_MASK) + size > PAGE_SIZE) return -1;

@@ -386,7 +386,8 @@ public final class Float80 {
     /**
      * Compares a with b (FCOM family: a = ST0). {@code quiet} selects the FUCOM semantics (only SNaN and
      * unsupported operands raise IE; FCOM raises IE for any NaN). Sets env.cc to C3 C2 C0 = 000 greater,
-     * 001 less, 100 equal, 111 unordered (C1 = 0), which FCOMI maps to ZF PF CF.
+     * 001 less, 100 equal, 111 unordered (C1 = 0), which FCOMI maps to ZF PF CF. With an unmasked exception
+     * ({@link FpuEnv#storeResult()} false) the flags and codes must be left alone.
      */
     public static int compare(FpuEnv e, int ase, long asig, int bse, long bsig, boolean quiet) {
         int ka = classify(ase, asig), kb = classify(bse, bsig);
