@@ -51,6 +51,9 @@ public final class AddressSpace implements SoftMmu.Backend {
     private final List<Listener> listeners = new ArrayList<>();
 
     public long brkStart, brk;
+    /** Processes using this address space (vfork and CLONE_VM children share it). */
+    private int users = 1;
+    private boolean destroyed;
     /** Where top-down mmap placement starts (just below the stack region). */
     public long mmapTop;
 
@@ -282,18 +285,63 @@ public final class AddressSpace implements SoftMmu.Backend {
         return out;
     }
 
-    /** A copy of this address space for fork: same mappings, same contents, new host memory. */
+    /**
+     * A copy of this address space for fork: same mappings, same contents, new host memory. Only pages the
+     * host has actually backed are copied (mincore on our window), so a fork costs what the process touched,
+     * not what it mapped.
+     */
     public synchronized AddressSpace fork() {
         AddressSpace child = new AddressSpace(limit);
+        java.lang.foreign.MemorySegment vec = java.lang.foreign.Arena.ofAuto().allocate(FORK_CHUNK_PAGES);
         for (Vma v : vmas.values()) {
             child.vmas.put(v.start, v.copy());
             for (long a = v.start; a < v.end; a += PAGE) child.setProtOf(a, protOf(a) & 7);
-            MemorySegment.copy(ram.segment(), v.start, child.ram.segment(), v.start, v.end - v.start);
+            for (long a = v.start; a < v.end; a += FORK_CHUNK_PAGES * PAGE) {
+                long len = Math.min(v.end - a, FORK_CHUNK_PAGES * PAGE);
+                copyResident(child, a, len, vec);
+            }
         }
         child.brkStart = brkStart;
         child.brk = brk;
         child.mmapTop = mmapTop;
         return child;
+    }
+
+    private static final long FORK_CHUNK_PAGES = 16384;
+
+    private void copyResident(AddressSpace child, long start, long len, java.lang.foreign.MemorySegment vec) {
+        java.lang.foreign.MemorySegment src = ram.segment(), dst = child.ram.segment();
+        long r = HostSyscall.call(Nr.MINCORE, hostAddress(start), len, vec.address());
+        if (r < 0) {
+            java.lang.foreign.MemorySegment.copy(src, start, dst, start, len);
+            return;
+        }
+        int pages = (int) (len / PAGE);
+        for (int k = 0; k < pages; ) {
+            if ((vec.get(java.lang.foreign.ValueLayout.JAVA_BYTE, k) & 1) == 0) {
+                k++;
+                continue;
+            }
+            int e = k;
+            while (e < pages && (vec.get(java.lang.foreign.ValueLayout.JAVA_BYTE, e) & 1) != 0) e++;
+            java.lang.foreign.MemorySegment.copy(src, start + k * PAGE, dst, start + k * PAGE, (e - k) * PAGE);
+            k = e;
+        }
+    }
+
+    /** One more process uses this address space (CLONE_VM without CLONE_THREAD). */
+    public synchronized void retain() {
+        users++;
+    }
+
+    /** A process stopped using it (exit, exec): the last one gives the host memory back. */
+    public void release() {
+        synchronized (this) {
+            if (--users > 0 || destroyed) return;
+            destroyed = true;
+        }
+        java.lang.foreign.MemorySegment seg = ram.segment();
+        HostSyscall.call(Nr.MUNMAP, seg.address(), seg.byteSize());
     }
 
     public static long pageUp(long v) {

@@ -14,10 +14,17 @@ public final class FdTable {
         private int refs = 1;
         /** What this is, for /proc/self/fd and strace (a path, "pipe:[..]", ...). */
         public final String name;
+        /** A descriptor jemu implements itself (signalfd...) over the host one, or null. */
+        public final Special special;
 
         public HostFile(int hostFd, String name) {
+            this(hostFd, name, null);
+        }
+
+        public HostFile(int hostFd, String name, Special special) {
             this.hostFd = hostFd;
             this.name = name;
+            this.special = special;
         }
 
         synchronized void retain() {
@@ -26,14 +33,25 @@ public final class FdTable {
 
         /** Drops one reference; closes the host descriptor with the last. Returns the close result. */
         synchronized long release() {
-            if (--refs == 0) return HostSyscall.call(Nr.CLOSE, hostFd);
+            if (--refs == 0) {
+                if (special != null) special.closed();
+                return HostSyscall.call(Nr.CLOSE, hostFd);
+            }
             return 0;
+        }
+    }
+
+    /** Behaviour jemu adds to a descriptor (its host descriptor serves poll/epoll readiness). */
+    public interface Special {
+        default void closed() {
         }
     }
 
     public static final int MAX_FDS = 1024;
 
     private HostFile[] files = new HostFile[64];
+    /** Processes sharing this table (clone with CLONE_FILES and without CLONE_THREAD). */
+    private int users = 1;
     private boolean[] cloexec = new boolean[64];
 
     public synchronized HostFile get(int fd) {
@@ -114,6 +132,24 @@ public final class FdTable {
         t.cloexec = Arrays.copyOf(cloexec, cloexec.length);
         for (HostFile f : t.files) if (f != null) f.retain();
         return t;
+    }
+
+    /** clone(CLONE_FILES): the same table, used by one more process. */
+    public synchronized FdTable share() {
+        users++;
+        return this;
+    }
+
+    /** execve unshares a table shared with other processes (CLONE_FILES): the caller gets its own copy. */
+    public synchronized FdTable unshareForExec() {
+        if (users == 1) return this;
+        users--;
+        return copy();
+    }
+
+    /** A process using the table ended: the last one closes everything. */
+    public synchronized void release() {
+        if (--users == 0) closeAll();
     }
 
     /** For execve: close the close-on-exec descriptors. */

@@ -48,27 +48,39 @@ public final class FileCalls {
     }
 
     static long read(LinuxThread t, int fd, long va, long n) {
-        int h = t.proc.fds.host(fd);
-        if (h < 0) return -Errno.EBADF;
-        return HostSyscall.call(Nr.READ, h, buf(t, va, n, true), n);
+        FdTable.HostFile f = t.proc.fds.get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (f.special instanceof SignalFd s) return s.read(t, va, n);
+        return Blocking.call(t, Nr.READ, f.hostFd, buf(t, va, n, true), n);
     }
 
     static long write(LinuxThread t, int fd, long va, long n) {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
-        return HostSyscall.call(Nr.WRITE, h, buf(t, va, n, false), n);
+        return sigpipe(t, Blocking.call(t, Nr.WRITE, h, buf(t, va, n, false), n));
     }
 
     static long pread(LinuxThread t, int fd, long va, long n, long off) {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
-        return HostSyscall.call(Nr.PREAD64, h, buf(t, va, n, true), n, off);
+        return Blocking.call(t, Nr.PREAD64, h, buf(t, va, n, true), n, off);
     }
 
     static long pwrite(LinuxThread t, int fd, long va, long n, long off) {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
-        return HostSyscall.call(Nr.PWRITE64, h, buf(t, va, n, false), n, off);
+        return sigpipe(t, Blocking.call(t, Nr.PWRITE64, h, buf(t, va, n, false), n, off));
+    }
+
+    /**
+     * A write that found no reader also raises SIGPIPE in Linux. The JVM ignores SIGPIPE on the host, so the
+     * host call just fails with EPIPE, and the guest signal is sent here.
+     */
+    static long sigpipe(LinuxThread t, long r) {
+        if (r == -Errno.EPIPE) {
+            Signals.sendToThread(t, SigInfo.user(Signals.SIGPIPE, SigInfo.SI_USER, t.proc.pid, Processes.uid()));
+        }
+        return r;
     }
 
     /** readv/writev/preadv/pwritev: the iovec array is rebuilt with host pointers. */
@@ -86,7 +98,8 @@ public final class FileCalls {
             host.set(ValueLayout.JAVA_LONG, 16L * k, len == 0 ? 0 : buf(t, base, len, reading));
             host.set(ValueLayout.JAVA_LONG, 16L * k + 8, len);
         }
-        return HostSyscall.call(nr, h, host.address(), cnt, off, 0, 0);
+        long r = Blocking.call(t, Blocking.ERESTARTSYS, nr, h, host.address(), cnt, off, 0, 0);
+        return reading ? r : sigpipe(t, r);
     }
 
     static long openat(LinuxThread t, int dirfd, long pathVa, int flags, int mode) {
@@ -98,7 +111,7 @@ public final class FileCalls {
         } else {
             byte[] rw = ProcFs.rewrite(t, p);
             long hp = rw == null ? t.proc.mm.hostAddress(pathVa) : cstr(rw);
-            r = HostSyscall.call(Nr.OPENAT, hostDir(t, dirfd), hp, flags | O_CLOEXEC, mode & ~t.proc.umask);
+            r = Blocking.call(t, Nr.OPENAT, hostDir(t, dirfd), hp, flags | O_CLOEXEC, mode & ~t.proc.umask);
         }
         if (r < 0) return r;
         String name = new String(p, StandardCharsets.UTF_8);
@@ -135,6 +148,12 @@ public final class FileCalls {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
         return HostSyscall.call(nr, h, a, b, c);
+    }
+
+    static long flock(LinuxThread t, int fd, int op) {
+        int h = t.proc.fds.host(fd);
+        if (h < 0) return -Errno.EBADF;
+        return Blocking.call(t, Nr.FLOCK, h, op, 0);
     }
 
     /** An *at call: (dirfd, path, b, c[, d]). */
@@ -284,7 +303,7 @@ public final class FileCalls {
                 fds.setCloexec(fd, (arg & 1) != 0);
                 yield 0;
             }
-            case F_GETLK, F_SETLK, F_SETLKW, 36, 37, 38 -> HostSyscall.call(Nr.FCNTL, h, cmd, buf(t, arg, 32, cmd == F_GETLK || cmd == 36));
+            case F_GETLK, F_SETLK, F_SETLKW, 36, 37, 38 -> Blocking.call(t, Nr.FCNTL, h, cmd, buf(t, arg, 32, cmd == F_GETLK || cmd == 36));
             default -> HostSyscall.call(Nr.FCNTL, h, cmd, arg);
         };
     }
@@ -354,7 +373,7 @@ public final class FileCalls {
                 nval++;
             }
         }
-        long r = HostSyscall.call(Nr.POLL, host.address(), n, nval > 0 ? 0 : timeout);
+        long r = Blocking.call(t, Blocking.ERESTARTNOHAND, Nr.POLL, host.address(), n, nval > 0 ? 0 : timeout, 0, 0, 0);
         if (r < 0) return r;
         for (int k = 0; k < n; k++) {
             int gfd = m.readInt(fdsVa + 8L * k);
@@ -370,6 +389,6 @@ public final class FileCalls {
     static long sendfile(LinuxThread t, int out, int in, long offVa, long count) {
         int ho = t.proc.fds.host(out), hi = t.proc.fds.host(in);
         if (ho < 0 || hi < 0) return -Errno.EBADF;
-        return HostSyscall.call(Nr.SENDFILE, ho, hi, offVa == 0 ? 0 : buf(t, offVa, 8, true), count);
+        return sigpipe(t, Blocking.call(t, Nr.SENDFILE, ho, hi, offVa == 0 ? 0 : buf(t, offVa, 8, true), count));
     }
 }

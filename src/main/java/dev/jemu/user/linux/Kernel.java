@@ -23,7 +23,15 @@ public final class Kernel {
     public String unameRelease = "6.1.0";
 
     private final Map<Integer, LinuxProcess> processes = new ConcurrentHashMap<>();
+    private final Map<Integer, LinuxThread> threads = new ConcurrentHashMap<>();
     private final AtomicInteger nextPid;
+    /** Guards the process tree: parent/children links, reaping, process groups. */
+    final Object tree = new Object();
+    /** The first guest process (its parent is outside jemu); jemu ends with it. */
+    volatile LinuxProcess initial;
+    /** The JVM's own pid (the initial guest process has it too). */
+    final int hostPid;
+    private volatile java.util.concurrent.ScheduledExecutorService timerService;
 
     public Kernel(boolean is64, String toolName, CpuModel model, String sysroot, Log log) {
         this.is64 = is64;
@@ -32,7 +40,40 @@ public final class Kernel {
         this.loader = new ElfLoader(is64, sysroot);
         this.log = log;
         this.addressLimit = is64 ? 1L << 40 : 1L << 32;
-        this.nextPid = new AtomicInteger((int) ProcessHandle.current().pid());
+        this.hostPid = (int) ProcessHandle.current().pid();
+        this.nextPid = new AtomicInteger(hostPid);
+    }
+
+    /** The thread that fires guest timers (alarm, setitimer, timer_create), started on first use. */
+    java.util.concurrent.ScheduledExecutorService timers() {
+        java.util.concurrent.ScheduledExecutorService s = timerService;
+        if (s == null) {
+            synchronized (this) {
+                s = timerService;
+                if (s == null) {
+                    java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                        Thread t = new Thread(r, "jemu-timers");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    e.setRemoveOnCancelPolicy(true);
+                    timerService = s = e;
+                }
+            }
+        }
+        return s;
+    }
+
+    public void registerThread(LinuxThread t) {
+        threads.put(t.tid, t);
+    }
+
+    public void unregisterThread(LinuxThread t) {
+        threads.remove(t.tid, t);
+    }
+
+    public LinuxThread thread(int tid) {
+        return threads.get(tid);
     }
 
     public int allocatePid() {
@@ -44,7 +85,7 @@ public final class Kernel {
     }
 
     public void unregister(LinuxProcess p) {
-        processes.remove(p.pid);
+        processes.remove(p.pid, p);
     }
 
     public LinuxProcess process(int pid) {

@@ -5,25 +5,61 @@ import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.target.x86.X86Exception;
 import dev.jemu.util.Log;
 
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * One guest thread: a vCPU and the loop that runs it, turning what the CPU stops for (system calls, faults,
- * interrupt requests) into Linux behaviour: the system call layer, signals, exit.
+ * interrupt requests) into Linux behaviour: the system call layer, signals, exit. Each runs on its own host
+ * (platform) thread.
  */
 public final class LinuxThread implements AddressSpace.Listener {
     public final LinuxProcess proc;
     public final X86Cpu cpu;
     public final Interpreter interp;
-    public final int tid;
+    /** Changes only when a non-leader thread execs (it takes the process's pid, as in Linux). */
+    public volatile int tid;
+
+    // ---- signal state (guarded by proc.sigLock; read without it for the fast checks) ----
     /** Blocked signals (bit n-1 for signal n). */
-    public long sigMask;
+    public volatile long sigMask;
+    /** Signals directed at this thread (tkill, faults) and their siginfo. */
+    volatile long pending;
+    final ArrayDeque<SigInfo> queue = new ArrayDeque<>();
+    /** sigsuspend/pselect/ppoll: the mask to restore after the call (or after the handler it lets run). */
+    long savedMask;
+    boolean restoreMask;
+    /** sigaltstack. */
+    long altSp, altSize;
+    int altFlags = SignalCalls.SS_DISABLE;
+    /** Set by a system call that returned one of the kernel's restart codes: the call's number. */
+    int restartCode;
+    long restartNr;
+    /** What restart_syscall continues after an ERESTART_RESTARTBLOCK (nanosleep with the time left). */
+    java.util.function.LongSupplier restartBlock;
+
+    /** The status exit() gave (the process's if this is its last thread). */
+    int exitCode;
+
     /** set_tid_address: cleared and futex-woken when the thread exits. */
     public long clearChildTid;
-    public long robustList;
-    /** The host thread running this guest thread. */
+    public long robustList, robustListLen;
+
+    // ---- host side ----
+    /** The host thread running this guest thread, and its kernel tid (for interrupting blocked calls). */
     public volatile Thread host;
+    volatile int hostTid;
+    /** True while the thread is in (or about to enter) a host call that may block. */
+    volatile boolean inHostCall;
+    volatile boolean parked;
+    /** The thread must end (process exit, exec by another thread, SIGKILL). */
+    volatile boolean killed;
+    volatile boolean finished;
 
     private volatile boolean tlbFlushPending;
     private volatile boolean codeFlushPending;
+    /** The address space this thread listens to (changes at execve). */
+    private AddressSpace listening;
 
     /** Thrown to unwind the loop when the thread or its process ends. */
     public static final class Exit extends RuntimeException {
@@ -61,16 +97,32 @@ public final class LinuxThread implements AddressSpace.Listener {
         }
     }
 
+    /** Follows the process to a new address space (execve): the vCPU's memory view and decoded code change. */
+    void switchMemory(AddressSpace as) {
+        if (listening != null) listening.removeListener(this);
+        listening = as;
+        as.addListener(this);
+        cpu.mem = new dev.jemu.memory.SoftMmu(as.ram(), as);
+        interp.invalidateAll();
+    }
+
     /** Runs the guest thread until it exits. */
     public void run() {
         host = Thread.currentThread();
-        proc.mm.addListener(this);
+        hostTid = (int) HostSyscall.call(Nr.GETTID);
+        HostInterrupt.unblockHere();
+        listening = proc.mm;
+        listening.addListener(this);
         Log log = proc.kernel.log;
         try {
+            if (killed) throw new Exit();
             for (;;) {
                 X86Exception e = interp.run();
                 switch (e.vector) {
-                    case X86Exception.EXIT_SYSCALL -> Syscalls.syscall64(this);
+                    case X86Exception.EXIT_SYSCALL -> {
+                        if (proc.is64()) Syscalls.syscall64(this);
+                        else Signals.fromException(this, e); // SYSCALL is #UD in 32-bit code
+                    }
                     case X86Exception.EXIT_INTERRUPT -> serviceRequests();
                     default -> {
                         if (e.trap && e.vector == 0x80 && !proc.is64()) {
@@ -88,12 +140,23 @@ public final class LinuxThread implements AddressSpace.Listener {
             }
         } catch (Exit ex) {
             // thread or process ended
+        } catch (RuntimeException | StackOverflowError ex) {
+            // A bug in jemu: say so in one line and end the guest process as a crash would.
+            System.err.println(proc.kernel.toolName + ": internal error in thread " + tid + " at "
+                    + String.format("%#x", cpu.rip) + ": " + ex);
+            if (System.getenv("JEMU_DEBUG") != null) ex.printStackTrace();
+            try {
+                Processes.exitProcess(proc, Signals.SIGABRT);
+            } catch (Exit ignored) {
+                // unwinding
+            }
         } finally {
-            proc.mm.removeListener(this);
+            if (listening != null) listening.removeListener(this);
+            Threads.exited(this);
         }
     }
 
-    /** Work other threads asked for: flushes after memory-map changes, pending signals. */
+    /** Work other threads asked for: flushes after memory-map changes. */
     private void serviceRequests() {
         if (tlbFlushPending) {
             tlbFlushPending = false;
@@ -103,11 +166,34 @@ public final class LinuxThread implements AddressSpace.Listener {
             codeFlushPending = false;
             interp.invalidateAll();
         }
-        if (proc.waitStatus >= 0) throw new Exit();
     }
 
     /** Asks this thread's loop to look at requests soon (from any thread). */
     public void kick() {
         cpu.exitRequest = true;
+    }
+
+    /** Gets the thread's attention wherever it is: running guest code, parked in jemu, or blocked in the host. */
+    public void wake() {
+        cpu.exitRequest = true;
+        Thread h = host;
+        if (h != null) LockSupport.unpark(h);
+        HostInterrupt.interrupt(this);
+    }
+
+    /** Something must interrupt what the thread is doing: an unblocked signal, a stop, its end. */
+    boolean needsAttention() {
+        return killed || proc.stopped || ((pending | proc.sharedPending) & ~sigMask) != 0;
+    }
+
+    /** True if the guest stack pointer {@code sp} is on this thread's alternate signal stack. */
+    boolean onAltStack(long sp) {
+        if ((altFlags & SignalCalls.SS_AUTODISARM) != 0) return false;
+        return altSize != 0 && sp > altSp && sp - altSp <= altSize;
+    }
+
+    @Override
+    public String toString() {
+        return "thread " + tid + " of " + proc;
     }
 }

@@ -126,18 +126,26 @@ final class ProcCalls {
         };
     }
 
-    static long exit(LinuxThread t, int code) {
-        // The last thread's exit ends the process; other threads just stop.
-        LinuxProcess p = t.proc;
-        synchronized (p) {
-            p.threads.remove(t);
-            if (!p.threads.isEmpty()) {
-                Threads.threadExited(t);
-                throw new LinuxThread.Exit();
-            }
-        }
-        Processes.exitProcess(p, (code & 0xff) << 8);
+    static long setRobustList(LinuxThread t, long head, long len) {
+        if (len != (t.proc.is64() ? 24 : 12)) return -Errno.EINVAL;
+        t.robustList = head;
+        t.robustListLen = len;
         return 0;
+    }
+
+    static long getRobustList(LinuxThread t, int tid, long headVa, long lenVa) {
+        LinuxThread target = tid == 0 ? t : t.proc.kernel.thread(tid);
+        if (target == null) return -Errno.ESRCH;
+        boolean is64 = t.proc.is64();
+        t.proc.mem.writePtr(headVa, target.robustList, is64);
+        t.proc.mem.writePtr(lenVa, is64 ? 24 : 12, is64);
+        return 0;
+    }
+
+    /** exit: this thread ends; with the last thread the process ends with this code. */
+    static long exit(LinuxThread t, int code) {
+        t.exitCode = (code & 0xff) << 8;
+        throw new LinuxThread.Exit();
     }
 
     static long exitGroup(LinuxThread t, int code) {

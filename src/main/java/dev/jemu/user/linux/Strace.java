@@ -25,6 +25,10 @@ final class Strace {
         t.proc.kernel.log.out().print(b);
     }
 
+    static void noResult(LinuxThread t, int nr) {
+        t.proc.kernel.log.out().println();
+    }
+
     static void exit(LinuxThread t, int nr, long res) {
         Log log = t.proc.kernel.log;
         if (res < 0 && res > -4096) {

@@ -73,12 +73,54 @@ public final class Sys64 {
             case Nr.SYMLINK -> FileCalls.symlinkat(t, a0, fdcwd, a1);
             case Nr.SYMLINKAT -> FileCalls.symlinkat(t, a0, (int) a1, a2);
             case Nr.TRUNCATE -> FileCalls.pathOnlyCall(t, Nr.TRUNCATE, a0, a1);
-            case Nr.FTRUNCATE, Nr.FSYNC, Nr.FDATASYNC, Nr.FLOCK, Nr.FADVISE64, Nr.FALLOCATE ->
+            case Nr.FTRUNCATE, Nr.FSYNC, Nr.FDATASYNC, Nr.FADVISE64, Nr.FALLOCATE ->
                     FileCalls.fdCall(t, nr, (int) a0, a1, a2, a3);
+            case Nr.FLOCK -> FileCalls.flock(t, (int) a0, (int) a1);
             case Nr.STATFS -> FileCalls.pathOnlyCall(t, Nr.STATFS, a0, FileCalls.buf(t, a1, 120, true));
             case Nr.FSTATFS -> FileCalls.fdCall(t, nr, (int) a0, FileCalls.buf(t, a1, 120, true), 0);
             case Nr.UMASK -> ProcCalls.umask(t, (int) a0);
-            case Nr.POLL -> FileCalls.poll(t, a0, (int) a1, (int) a2);
+            case Nr.POLL -> PollCalls.poll(t, a0, (int) a1, (int) a2);
+            case Nr.PPOLL -> PollCalls.ppoll(t, a0, (int) a1, a2, a3, a4);
+            case Nr.SELECT -> PollCalls.select(t, (int) a0, a1, a2, a3, a4);
+            case Nr.PSELECT6 -> PollCalls.pselect6(t, (int) a0, a1, a2, a3, a4, a5);
+            case Nr.EPOLL_CREATE -> (int) a0 <= 0 ? -Errno.EINVAL : PollCalls.epollCreate1(t, 0);
+            case Nr.EPOLL_CREATE1 -> PollCalls.epollCreate1(t, (int) a0);
+            case Nr.EPOLL_CTL -> PollCalls.epollCtl(t, (int) a0, (int) a1, (int) a2, a3);
+            case Nr.EPOLL_WAIT -> PollCalls.epollWait(t, (int) a0, a1, (int) a2, (int) a3);
+            case Nr.EPOLL_PWAIT -> PollCalls.epollPwait(t, (int) a0, a1, (int) a2, (int) a3, a4, a5);
+            case Nr.EPOLL_PWAIT2 -> PollCalls.epollPwait2(t, (int) a0, a1, (int) a2, a3, a4, a5);
+            case Nr.EVENTFD -> FdCalls.eventfd2(t, a0, 0);
+            case Nr.EVENTFD2 -> FdCalls.eventfd2(t, a0, (int) a1);
+            case Nr.TIMERFD_CREATE -> FdCalls.timerfdCreate(t, (int) a0, (int) a1);
+            case Nr.TIMERFD_SETTIME -> FdCalls.timerfdSettime(t, (int) a0, (int) a1, a2, a3);
+            case Nr.TIMERFD_GETTIME -> FdCalls.timerfdGettime(t, (int) a0, a1);
+            case Nr.INOTIFY_INIT -> FdCalls.inotifyInit1(t, 0);
+            case Nr.INOTIFY_INIT1 -> FdCalls.inotifyInit1(t, (int) a0);
+            case Nr.INOTIFY_ADD_WATCH -> FdCalls.inotifyAddWatch(t, (int) a0, a1, (int) a2);
+            case Nr.INOTIFY_RM_WATCH -> FdCalls.inotifyRmWatch(t, (int) a0, (int) a1);
+            case Nr.MEMFD_CREATE -> FdCalls.memfdCreate(t, a0, (int) a1);
+            case Nr.CLOSE_RANGE -> FdCalls.closeRange(t, a0 & 0xffffffffL, a1 & 0xffffffffL, (int) a2);
+            case Nr.COPY_FILE_RANGE -> FdCalls.copyFileRange(t, (int) a0, a1, (int) a2, a3, a4, (int) a5);
+            case Nr.SPLICE -> FdCalls.splice(t, (int) a0, a1, (int) a2, a3, a4, (int) a5);
+            case Nr.TEE -> FdCalls.tee(t, (int) a0, (int) a1, a2, (int) a3);
+            case Nr.VMSPLICE -> FdCalls.vmsplice(t, (int) a0, a1, a2, (int) a3);
+            case Nr.SOCKET -> SocketCalls.socket(t, (int) a0, (int) a1, (int) a2);
+            case Nr.SOCKETPAIR -> SocketCalls.socketpair(t, (int) a0, (int) a1, (int) a2, a3);
+            case Nr.BIND -> SocketCalls.bind(t, (int) a0, a1, a2);
+            case Nr.CONNECT -> SocketCalls.connect(t, (int) a0, a1, a2);
+            case Nr.LISTEN -> SocketCalls.listen(t, (int) a0, (int) a1);
+            case Nr.ACCEPT -> SocketCalls.accept4(t, (int) a0, a1, a2, 0);
+            case Nr.ACCEPT4 -> SocketCalls.accept4(t, (int) a0, a1, a2, (int) a3);
+            case Nr.GETSOCKNAME, Nr.GETPEERNAME -> SocketCalls.name(t, nr, (int) a0, a1, a2);
+            case Nr.SENDTO -> SocketCalls.sendto(t, (int) a0, a1, a2, (int) a3, a4, a5);
+            case Nr.RECVFROM -> SocketCalls.recvfrom(t, (int) a0, a1, a2, (int) a3, a4, a5);
+            case Nr.SENDMSG -> SocketCalls.sendmsg(t, (int) a0, a1, (int) a2);
+            case Nr.RECVMSG -> SocketCalls.recvmsg(t, (int) a0, a1, (int) a2);
+            case Nr.SENDMMSG -> SocketCalls.sendmmsg(t, (int) a0, a1, (int) a2, (int) a3);
+            case Nr.RECVMMSG -> SocketCalls.recvmmsg(t, (int) a0, a1, (int) a2, (int) a3, a4);
+            case Nr.SHUTDOWN -> SocketCalls.shutdown(t, (int) a0, (int) a1);
+            case Nr.SETSOCKOPT -> SocketCalls.setsockopt(t, (int) a0, (int) a1, (int) a2, a3, a4);
+            case Nr.GETSOCKOPT -> SocketCalls.getsockopt(t, (int) a0, (int) a1, (int) a2, a3, a4);
             case Nr.SENDFILE -> FileCalls.sendfile(t, (int) a0, (int) a1, a2, a3);
             case Nr.SYNC -> HostSyscall.call(Nr.SYNC);
 
@@ -111,25 +153,41 @@ public final class Sys64 {
                 t.clearChildTid = a0;
                 yield t.tid;
             }
-            case Nr.SET_ROBUST_LIST -> {
-                t.robustList = a0;
-                yield 0;
-            }
+            case Nr.SET_ROBUST_LIST -> ProcCalls.setRobustList(t, a0, a1);
+            case Nr.GET_ROBUST_LIST -> ProcCalls.getRobustList(t, (int) a0, a1, a2);
+            case Nr.FUTEX -> Futex.futex(t, a0, (int) a1, a2, a3, a4, a5);
+            case Nr.CLONE -> Processes.clone(t, a0, a1, a2, a3, a4);
+            case Nr.CLONE3 -> Processes.clone3(t, a0, a1);
+            case Nr.FORK -> Processes.clone(t, Signals.SIGCHLD, 0, 0, 0, 0);
+            case Nr.VFORK -> Processes.clone(t, Threads.CLONE_VM | Threads.CLONE_VFORK | Signals.SIGCHLD, 0, 0, 0, 0);
+            case Nr.EXECVE -> Execve.execve(t, a0, a1, a2);
+            case Nr.EXECVEAT -> Execve.execveat(t, (int) a0, a1, a2, a3, (int) a4);
+            case Nr.WAIT4 -> Wait.wait4(t, (int) a0, a1, (int) a2, a3);
+            case Nr.WAITID -> Wait.waitid(t, (int) a0, (int) a1, a2, (int) a3, a4);
             case Nr.RSEQ -> -Errno.ENOSYS;
             case Nr.PRLIMIT64 -> ProcCalls.prlimit(t, (int) a0, (int) a1, a2, a3);
             case Nr.GETRLIMIT -> ProcCalls.prlimit(t, 0, (int) a0, 0, a1);
             case Nr.SETRLIMIT -> ProcCalls.prlimit(t, 0, (int) a0, a1, 0);
             case Nr.SYSINFO -> HostSyscall.call(nr, FileCalls.buf(t, a0, 112, true));
-            case Nr.TIMES -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 32, true));
-            case Nr.GETRUSAGE -> HostSyscall.call(nr, a0, FileCalls.buf(t, a1, 144, true));
+            case Nr.TIMES -> Usage.times(t, a0);
+            case Nr.GETRUSAGE -> Usage.getrusage(t, (int) a0, a1);
             case Nr.GETRANDOM -> HostSyscall.call(nr, FileCalls.buf(t, a0, a1, true), a1, a2);
-            case Nr.CLOCK_GETTIME, Nr.CLOCK_GETRES -> HostSyscall.call(nr, a0, a1 == 0 ? 0 : FileCalls.buf(t, a1, 16, true));
+            case Nr.CLOCK_GETTIME -> Usage.clockGettime(t, (int) a0, a1);
+            case Nr.CLOCK_GETRES -> HostSyscall.call(nr, a0, a1 == 0 ? 0 : FileCalls.buf(t, a1, 16, true));
             case Nr.GETTIMEOFDAY -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 16, true),
                     a1 == 0 ? 0 : FileCalls.buf(t, a1, 8, true));
             case Nr.TIME -> HostSyscall.call(nr, a0 == 0 ? 0 : FileCalls.buf(t, a0, 8, true));
-            case Nr.NANOSLEEP -> HostSyscall.call(nr, FileCalls.buf(t, a0, 16, false), a1 == 0 ? 0 : FileCalls.buf(t, a1, 16, true));
-            case Nr.CLOCK_NANOSLEEP -> HostSyscall.call(nr, a0, a1, FileCalls.buf(t, a2, 16, false),
-                    a3 == 0 ? 0 : FileCalls.buf(t, a3, 16, true));
+            case Nr.NANOSLEEP -> Timers.nanosleep(t, a0, a1);
+            case Nr.CLOCK_NANOSLEEP -> Timers.clockNanosleep(t, (int) a0, (int) a1, a2, a3);
+            case Nr.RESTART_SYSCALL -> SignalCalls.restartSyscall(t);
+            case Nr.ALARM -> Timers.alarm(t, a0 & 0xffffffffL);
+            case Nr.GETITIMER -> Timers.getitimer(t, (int) a0, a1);
+            case Nr.SETITIMER -> Timers.setitimer(t, (int) a0, a1, a2);
+            case Nr.TIMER_CREATE -> Timers.timerCreate(t, (int) a0, a1, a2);
+            case Nr.TIMER_SETTIME -> Timers.timerSettime(t, (int) a0, (int) a1, a2, a3);
+            case Nr.TIMER_GETTIME -> Timers.timerGettime(t, (int) a0, a1);
+            case Nr.TIMER_GETOVERRUN -> Timers.timerGetoverrun(t, (int) a0);
+            case Nr.TIMER_DELETE -> Timers.timerDelete(t, (int) a0);
             case Nr.SCHED_YIELD -> HostSyscall.call(nr);
             case Nr.SCHED_GETAFFINITY -> HostSyscall.call(nr, 0, a1, FileCalls.buf(t, a2, a1, true));
             case Nr.SCHED_SETAFFINITY, Nr.SCHED_GETPARAM, Nr.SCHED_GETSCHEDULER -> 0;
@@ -148,6 +206,18 @@ public final class Sys64 {
             case Nr.RT_SIGACTION -> SignalCalls.rtSigaction(t, (int) a0, a1, a2, a3);
             case Nr.RT_SIGPROCMASK -> SignalCalls.rtSigprocmask(t, (int) a0, a1, a2, a3);
             case Nr.SIGALTSTACK -> SignalCalls.sigaltstack(t, a0, a1);
+            case Nr.RT_SIGRETURN -> SignalCalls.rtSigreturn(t);
+            case Nr.RT_SIGPENDING -> SignalCalls.rtSigpending(t, a0, a1);
+            case Nr.RT_SIGSUSPEND -> SignalCalls.rtSigsuspend(t, a0, a1);
+            case Nr.RT_SIGTIMEDWAIT -> SignalCalls.rtSigtimedwait(t, a0, a1, a2, a3);
+            case Nr.RT_SIGQUEUEINFO -> SignalCalls.rtSigqueueinfo(t, (int) a0, (int) a1, a2);
+            case Nr.RT_TGSIGQUEUEINFO -> SignalCalls.rtTgsigqueueinfo(t, (int) a0, (int) a1, (int) a2, a3);
+            case Nr.PAUSE -> SignalCalls.pause(t);
+            case Nr.KILL -> SignalCalls.kill(t, (int) a0, (int) a1);
+            case Nr.TKILL -> SignalCalls.tkill(t, (int) a0, (int) a1);
+            case Nr.TGKILL -> SignalCalls.tgkill(t, (int) a0, (int) a1, (int) a2);
+            case Nr.SIGNALFD -> SignalFd.signalfd4(t, (int) a0, a1, a2, 0);
+            case Nr.SIGNALFD4 -> SignalFd.signalfd4(t, (int) a0, a1, a2, (int) a3);
 
             default -> unimplemented(t, nr, SyscallNames.x86_64(nr));
         };

@@ -29,7 +29,14 @@ public final class Syscalls {
         } catch (GuestMemory.Fault f) {
             res = -Errno.EFAULT;
         }
-        if (res == Sys64.NO_RESULT) return; // rt_sigreturn, execve success: registers already set
+        if (res == Sys64.NO_RESULT) { // rt_sigreturn, execve success: registers already set
+            if (trace) Strace.noResult(t, nr);
+            return;
+        }
+        if (Blocking.isRestart(res)) {
+            t.restartCode = (int) -res;
+            t.restartNr = nr;
+        }
         r[X86Cpu.RAX] = res;
         if (trace) Strace.exit(t, nr, res);
     }
@@ -50,7 +57,14 @@ public final class Syscalls {
         } catch (GuestMemory.Fault f) {
             res = -Errno.EFAULT;
         }
-        if (res == Sys64.NO_RESULT) return;
+        if (res == Sys64.NO_RESULT) {
+            if (trace) Strace.noResult(t, nr);
+            return;
+        }
+        if (Blocking.isRestart(res)) {
+            t.restartCode = (int) -res;
+            t.restartNr = nr & 0xffffffffL;
+        }
         r[X86Cpu.RAX] = res & 0xffffffffL;
         if (trace) Strace.exit(t, nr, res);
     }

@@ -115,8 +115,20 @@ public final class UserMain {
         } catch (LoadError e) {
             throw new ToolError("Error loading " + program + ": " + e.getMessage());
         }
+        HostInterrupt.install();
+        HostSignals.install(kernel);
         LinuxThread main = proc.threads.get(0);
         main.run();
+        // The main thread may end before the process does (pthread_exit): wait for the last thread.
+        synchronized (proc) {
+            while (!proc.dead()) {
+                try {
+                    proc.wait();
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+        }
         HostExit.exitLike(proc.waitStatus);
         return 0;
     }

@@ -14,10 +14,10 @@ import static dev.jemu.target.x86.sse.SimdFp.*;
  * double forms, CMPxx, (U)COMISx, ADDSUB, HADD/HSUB, RCP/RSQRT. Every handler loads its operands, computes all
  * lanes between {@link SimdFp#begin} and {@link SimdFp#end} (which may raise #XM), and only then writes.
  */
-final class SseArith {
+public final class SseArith {
     private SseArith() {}
 
-    static void register(OpcodeTable t) {
+    public static void register(OpcodeTable t) {
         String[][] ops = {{"58", "ADD"}, {"59", "MUL"}, {"5C", "SUB"}, {"5D", "MIN"}, {"5E", "DIV"},
                 {"5F", "MAX"}, {"51", "SQRT"}};
         int[] codes = {ADD, MUL, SUB, MIN, DIV, MAX, SQRT};
@@ -57,7 +57,7 @@ final class SseArith {
         return pair32(lo, SimdFp.arith32(c, op, (int) (a >>> 32), (int) (b >>> 32)));
     }
 
-    static void ps(X86Cpu c, Insn i) {
+    public static void ps(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg;
@@ -69,7 +69,7 @@ final class SseArith {
         c.xmm[d + 1] = rhi;
     }
 
-    static void pd(X86Cpu c, Insn i) {
+    public static void pd(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg;
@@ -81,7 +81,7 @@ final class SseArith {
         c.xmm[d + 1] = rhi;
     }
 
-    static void ss(X86Cpu c, Insn i) {
+    public static void ss(X86Cpu c, Insn i) {
         int b = Sse.w32(c, i);
         int d = 2 * i.reg;
         int s = SimdFp.begin(c);
@@ -90,7 +90,7 @@ final class SseArith {
         c.xmm[d] = (c.xmm[d] & 0xffffffff00000000L) | (r & 0xffffffffL);
     }
 
-    static void sd(X86Cpu c, Insn i) {
+    public static void sd(X86Cpu c, Insn i) {
         long b = Sse.w64(c, i);
         int d = 2 * i.reg;
         int s = SimdFp.begin(c);
@@ -99,7 +99,7 @@ final class SseArith {
         c.xmm[d] = r;
     }
 
-    static void cmpps(X86Cpu c, Insn i) {
+    public static void cmpps(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg, p = (int) i.imm & 7;
@@ -114,7 +114,7 @@ final class SseArith {
         c.xmm[d + 1] = rhi;
     }
 
-    static void cmppd(X86Cpu c, Insn i) {
+    public static void cmppd(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg, p = (int) i.imm & 7;
@@ -126,7 +126,7 @@ final class SseArith {
         c.xmm[d + 1] = rhi;
     }
 
-    static void cmpss(X86Cpu c, Insn i) {
+    public static void cmpss(X86Cpu c, Insn i) {
         int b = Sse.w32(c, i);
         int d = 2 * i.reg;
         int s = SimdFp.begin(c);
@@ -135,7 +135,7 @@ final class SseArith {
         c.xmm[d] = (c.xmm[d] & 0xffffffff00000000L) | (r & 0xffffffffL);
     }
 
-    static void cmpsd(X86Cpu c, Insn i) {
+    public static void cmpsd(X86Cpu c, Insn i) {
         long b = Sse.w64(c, i);
         int d = 2 * i.reg;
         int s = SimdFp.begin(c);
@@ -146,7 +146,7 @@ final class SseArith {
 
     private static final int COMI_MASK = Flags.ZF | Flags.PF | Flags.CF | Flags.OF | Flags.SF | Flags.AF;
 
-    static void comiss(X86Cpu c, Insn i) {
+    public static void comiss(X86Cpu c, Insn i) {
         int b = Sse.w32(c, i);
         int s = SimdFp.begin(c);
         int f = SimdFp.comi32(c, (int) c.xmm[2 * i.reg], b, i.arg != 0);
@@ -154,7 +154,7 @@ final class SseArith {
         c.setEflags(f, COMI_MASK);
     }
 
-    static void comisd(X86Cpu c, Insn i) {
+    public static void comisd(X86Cpu c, Insn i) {
         long b = Sse.w64(c, i);
         int s = SimdFp.begin(c);
         int f = SimdFp.comi64(c, c.xmm[2 * i.reg], b, i.arg != 0);
@@ -162,7 +162,7 @@ final class SseArith {
         c.setEflags(f, COMI_MASK);
     }
 
-    static void addsubps(X86Cpu c, Insn i) {
+    public static void addsubps(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg;
@@ -177,7 +177,7 @@ final class SseArith {
         c.xmm[d + 1] = rhi;
     }
 
-    static void addsubpd(X86Cpu c, Insn i) {
+    public static void addsubpd(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg;
@@ -190,7 +190,7 @@ final class SseArith {
     }
 
     /** HADDPS/HSUBPS: adjacent pairs of V, then of W. */
-    static void hps(X86Cpu c, Insn i) {
+    public static void hps(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg;
@@ -206,7 +206,7 @@ final class SseArith {
         c.xmm[d + 1] = rhi;
     }
 
-    static void hpd(X86Cpu c, Insn i) {
+    public static void hpd(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         int d = 2 * i.reg;
@@ -218,7 +218,7 @@ final class SseArith {
         c.xmm[d + 1] = rhi;
     }
 
-    static void approxPs(X86Cpu c, Insn i) {
+    public static void approxPs(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long blo = Sse.wlo(c, i, m), bhi = Sse.whi(c, i, m);
         boolean sqrt = i.arg != 0;
@@ -226,7 +226,7 @@ final class SseArith {
         c.xmm[2 * i.reg + 1] = pair32(Approx.approx(sqrt, (int) bhi), Approx.approx(sqrt, (int) (bhi >>> 32)));
     }
 
-    static void approxSs(X86Cpu c, Insn i) {
+    public static void approxSs(X86Cpu c, Insn i) {
         int b = Sse.w32(c, i);
         int d = 2 * i.reg;
         int r = Approx.approx(i.arg != 0, b);

@@ -10,12 +10,12 @@ import dev.jemu.target.x86.sse.SimdFp;
  * pairs. Rounding follows MXCSR.RC except for the truncating CVTT* forms; invalid conversions to integer give
  * the integer indefinite (0x80000000 / 0x8000000000000000).
  */
-final class SseConvert {
+public final class SseConvert {
     private SseConvert() {}
 
     private static final int ROUND = 0, TRUNC = 1;
 
-    static void register(OpcodeTable t) {
+    public static void register(OpcodeTable t) {
         t.add("NP 0F 2A /r", "CVTPI2PS Vx,Qq", SseConvert::cvtpi2ps);
         t.add("66 0F 2A /r", "CVTPI2PD Vx,Qq", SseConvert::cvtpi2pd);
         t.add("F3 0F 2A /r", "CVTSI2SS Vx,Ey", SseConvert::cvtsi2ss);
@@ -52,7 +52,7 @@ final class SseConvert {
         return c.fpu.sig[i.rm & 7];
     }
 
-    static void cvtpi2ps(X86Cpu c, Insn i) {
+    public static void cvtpi2ps(X86Cpu c, Insn i) {
         long v = i.mem ? c.mem.read64(c.ea(i)) : c.fpu.sig[i.rm & 7];
         if (!i.mem) Mmx.check(c);
         int s = SimdFp.begin(c);
@@ -62,13 +62,13 @@ final class SseConvert {
         c.xmm[2 * i.reg] = r;
     }
 
-    static void cvtpi2pd(X86Cpu c, Insn i) {
+    public static void cvtpi2pd(X86Cpu c, Insn i) {
         long v = mmxSource(c, i);
         c.xmm[2 * i.reg] = Double.doubleToRawLongBits((int) v);
         c.xmm[2 * i.reg + 1] = Double.doubleToRawLongBits((int) (v >>> 32));
     }
 
-    static void cvtsi2ss(X86Cpu c, Insn i) {
+    public static void cvtsi2ss(X86Cpu c, Insn i) {
         long v = SseMove.readEy(c, i);
         if (!i.has(Insn.P_REXW)) v = (int) v;
         int d = 2 * i.reg;
@@ -78,7 +78,7 @@ final class SseConvert {
         c.xmm[d] = (c.xmm[d] & 0xffffffff00000000L) | (r & 0xffffffffL);
     }
 
-    static void cvtsi2sd(X86Cpu c, Insn i) {
+    public static void cvtsi2sd(X86Cpu c, Insn i) {
         long v = SseMove.readEy(c, i);
         if (!i.has(Insn.P_REXW)) v = (int) v;
         int s = SimdFp.begin(c);
@@ -87,7 +87,7 @@ final class SseConvert {
         c.xmm[2 * i.reg] = r;
     }
 
-    static void cvtps2pi(X86Cpu c, Insn i) {
+    public static void cvtps2pi(X86Cpu c, Insn i) {
         long v = Sse.w64(c, i);
         Mmx.check(c);
         boolean tr = i.arg == TRUNC;
@@ -99,7 +99,7 @@ final class SseConvert {
         Mmx.set(c, i.reg, pair32(lo, hi));
     }
 
-    static void cvtpd2pi(X86Cpu c, Insn i) {
+    public static void cvtpd2pi(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long a = Sse.wlo(c, i, m), b = Sse.whi(c, i, m);
         Mmx.check(c);
@@ -112,7 +112,7 @@ final class SseConvert {
         Mmx.set(c, i.reg, pair32(lo, hi));
     }
 
-    static void cvtss2si(X86Cpu c, Insn i) {
+    public static void cvtss2si(X86Cpu c, Insn i) {
         int v = Sse.w32(c, i);
         boolean is64 = i.has(Insn.P_REXW);
         int s = SimdFp.begin(c);
@@ -121,7 +121,7 @@ final class SseConvert {
         c.setReg(i.reg, is64 ? 8 : 4, false, r);
     }
 
-    static void cvtsd2si(X86Cpu c, Insn i) {
+    public static void cvtsd2si(X86Cpu c, Insn i) {
         long v = Sse.w64(c, i);
         boolean is64 = i.has(Insn.P_REXW);
         int s = SimdFp.begin(c);
@@ -130,7 +130,7 @@ final class SseConvert {
         c.setReg(i.reg, is64 ? 8 : 4, false, r);
     }
 
-    static void cvtps2pd(X86Cpu c, Insn i) {
+    public static void cvtps2pd(X86Cpu c, Insn i) {
         long v = Sse.w64(c, i);
         int s = SimdFp.begin(c);
         long lo = SimdFp.f32to64(c, (int) v), hi = SimdFp.f32to64(c, (int) (v >>> 32));
@@ -139,7 +139,7 @@ final class SseConvert {
         c.xmm[2 * i.reg + 1] = hi;
     }
 
-    static void cvtpd2ps(X86Cpu c, Insn i) {
+    public static void cvtpd2ps(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long a = Sse.wlo(c, i, m), b = Sse.whi(c, i, m);
         int s = SimdFp.begin(c);
@@ -149,7 +149,7 @@ final class SseConvert {
         c.xmm[2 * i.reg + 1] = 0;
     }
 
-    static void cvtss2sd(X86Cpu c, Insn i) {
+    public static void cvtss2sd(X86Cpu c, Insn i) {
         int v = Sse.w32(c, i);
         int s = SimdFp.begin(c);
         long r = SimdFp.f32to64(c, v);
@@ -157,7 +157,7 @@ final class SseConvert {
         c.xmm[2 * i.reg] = r;
     }
 
-    static void cvtsd2ss(X86Cpu c, Insn i) {
+    public static void cvtsd2ss(X86Cpu c, Insn i) {
         long v = Sse.w64(c, i);
         int d = 2 * i.reg;
         int s = SimdFp.begin(c);
@@ -166,7 +166,7 @@ final class SseConvert {
         c.xmm[d] = (c.xmm[d] & 0xffffffff00000000L) | (r & 0xffffffffL);
     }
 
-    static void cvtdq2ps(X86Cpu c, Insn i) {
+    public static void cvtdq2ps(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long a = Sse.wlo(c, i, m), b = Sse.whi(c, i, m);
         int s = SimdFp.begin(c);
@@ -177,7 +177,7 @@ final class SseConvert {
         c.xmm[2 * i.reg + 1] = hi;
     }
 
-    static void cvtps2dq(X86Cpu c, Insn i) {
+    public static void cvtps2dq(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long a = Sse.wlo(c, i, m), b = Sse.whi(c, i, m);
         boolean tr = i.arg == TRUNC;
@@ -191,7 +191,7 @@ final class SseConvert {
         c.xmm[2 * i.reg + 1] = hi;
     }
 
-    static void cvtpd2dq(X86Cpu c, Insn i) {
+    public static void cvtpd2dq(X86Cpu c, Insn i) {
         long m = Sse.waddr(c, i);
         long a = Sse.wlo(c, i, m), b = Sse.whi(c, i, m);
         boolean tr = i.arg == TRUNC;
@@ -203,7 +203,7 @@ final class SseConvert {
         c.xmm[2 * i.reg + 1] = 0;
     }
 
-    static void cvtdq2pd(X86Cpu c, Insn i) {
+    public static void cvtdq2pd(X86Cpu c, Insn i) {
         long v = Sse.w64(c, i);
         c.xmm[2 * i.reg] = Double.doubleToRawLongBits((int) v);
         c.xmm[2 * i.reg + 1] = Double.doubleToRawLongBits((int) (v >>> 32));

@@ -25,8 +25,8 @@ class SseIntHostTest {
     static final String[] SHIFTS = {"psrlw", "psrld", "psrlq", "psraw", "psrad", "psllw", "pslld", "psllq"};
 
     static HostHarness harness() {
-        HostHarness h = new HostHarness(1234);
-        int n = 300;
+        HostHarness h = new HostHarness(Long.getLong("sse.seed", 1234));
+        int n = Integer.getInteger("sse.cases", 300);
         for (String m : BINARY) {
             h.add(m + " mm0, mm1", n, Gens::ints);
             h.add(m + " mm0, [rsi]", n / 3, Gens::ints);
