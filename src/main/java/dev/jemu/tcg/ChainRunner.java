@@ -13,6 +13,9 @@ public final class ChainRunner<C> {
 
         /** True when the loop must return to its caller (interrupts, signals, flushes requested by others). */
         boolean stopRequested(C cpu);
+
+        /** The guest PC (to check an indirect exit's remembered target). */
+        long pc(C cpu);
     }
 
     private final Target<C> target;
@@ -28,12 +31,23 @@ public final class ChainRunner<C> {
         for (;;) {
             last = t;
             int x = t.run(cpu);
-            if (x < 0 || target.stopRequested(cpu)) return;
-            TranslatedBlock<C> n = t.links[x];
-            if (n == null || !n.valid) {
-                n = target.find(cpu);
-                if (n == null) return;
-                if (t.valid) t.links[x] = n;
+            if (x == TranslatedBlock.EXIT_DYNAMIC || target.stopRequested(cpu)) return;
+            TranslatedBlock<C> n;
+            if (x >= 0) {
+                n = t.links[x];
+                if (n == null || !n.valid) {
+                    n = target.find(cpu);
+                    if (n == null) return;
+                    if (t.valid) t.links[x] = n;
+                }
+            } else {
+                int site = -2 - x;
+                n = t.indirect[site];
+                if (n == null || !n.valid || n.pc != target.pc(cpu)) {
+                    n = target.find(cpu);
+                    if (n == null) return;
+                    if (t.valid) t.indirect[site] = n;
+                }
             }
             t = n;
         }

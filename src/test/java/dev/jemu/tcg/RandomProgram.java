@@ -94,12 +94,35 @@ final class RandomProgram {
             } else if (r < 8 && depth > 0) {
                 out.append("    pop ").append(R64[dstReg()]).append('\n');
                 depth--;
+            } else if (r < 11) {
+                // a call of one of the program's subroutines, directly or through a register
+                int f = rnd.nextInt(2);
+                if (rnd.nextInt(3) == 0) {
+                    String via = R64[dstReg()];
+                    out.append("    lea ").append(via).append(", [rel ").append(tag).append("_f").append(f).append("]\n");
+                    out.append("    call ").append(via).append('\n');
+                } else {
+                    out.append("    call ").append(tag).append("_f").append(f).append('\n');
+                }
             } else {
                 insn(tag, k, n);
             }
         }
         placeLabels(tag, n);
         out.append("    dec r14\n    jnz ").append(tag).append("_top\n    hlt\n");
+        // Subroutines: a few straight-line instructions and RET.
+        for (int f = 0; f < 2; f++) {
+            out.append(tag).append("_f").append(f).append(":\n");
+            int m = 1 + rnd.nextInt(4);
+            for (int k = 0; k < m; k++) {
+                Template t;
+                do {
+                    t = pick();
+                } while (t.form().mnemonic().equals("Jcc"));
+                insn(t, tag, k, m);
+            }
+            out.append("    ret\n");
+        }
         return out.toString();
     }
 
@@ -135,7 +158,10 @@ final class RandomProgram {
     }
 
     private void insn(String tag, int k, int n) {
-        Template t = pick();
+        insn(pick(), tag, k, n);
+    }
+
+    private void insn(Template t, String tag, int k, int n) {
         OpcodeForms.Form f = t.form();
         String m = f.mnemonic();
         if (m.equals("Jcc")) {

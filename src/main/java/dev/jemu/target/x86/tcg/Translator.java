@@ -1,5 +1,6 @@
 package dev.jemu.target.x86.tcg;
 
+import dev.jemu.target.x86.DecodedBlock;
 import dev.jemu.target.x86.Flags;
 import dev.jemu.target.x86.Insn;
 import dev.jemu.target.x86.X86Cpu;
@@ -130,6 +131,16 @@ final class Translator {
         };
     }
 
+    /**
+     * Blocks worth translating with the one ending with {@code last}: its static successors, and after a CALL
+     * also the return address (a RET in the region that returns there jumps straight to it).
+     */
+    static long[] regionSuccessors(Insn last) {
+        long[] s = staticSuccessors(last);
+        if (classify(last) != CALL) return s;
+        return new long[] {s[0], last.next};
+    }
+
     /** Addresses the block ending with {@code last} continues at, when they are known at translation time. */
     static long[] staticSuccessors(Insn last) {
         return switch (classify(last)) {
@@ -148,6 +159,10 @@ final class Translator {
     /** succ[b]: region block indices of b's in-region successors (for the flag dataflow). */
     private final int[][] succ;
     private final int[] kinds;
+    private final boolean[] reachable;
+    private static final int MAX_PREDICTED_RETURNS = 4;
+    /** Return addresses a RET of this region compares its target with (each one's block is in the region). */
+    private final long[] returnTargets;
 
     // ---- analysis results (from the first pass) ----
     private boolean analysis;
@@ -190,6 +205,7 @@ final class Translator {
     private final List<Handler> handlers = new ArrayList<>();
     /** Static exit targets in order of their index. */
     private final LinkedHashMap<Long, Integer> exits = new LinkedHashMap<>();
+    private int indirectSites;
 
     Translator(Region region, X86Cpu cpu) {
         this.region = region;
@@ -199,9 +215,19 @@ final class Translator {
         this.kinds = new int[region.insns.length];
         for (int k = 0; k < kinds.length; k++) kinds[k] = classify(region.insns[k]);
         this.succ = new int[nBlocks][];
+        // Return addresses of the region's calls that lie in the region: RETs are predicted to go there.
+        List<Long> rets = new ArrayList<>();
+        for (DecodedBlock b : region.blocks) {
+            Insn last = b.last();
+            if (classify(last) == CALL && region.indexOf(last.next) >= 0 && !rets.contains(last.next)
+                    && rets.size() < MAX_PREDICTED_RETURNS) {
+                rets.add(last.next);
+            }
+        }
+        returnTargets = rets.stream().mapToLong(Long::longValue).toArray();
         boolean block0Target = false;
         for (int b = 0; b < nBlocks; b++) {
-            long[] t = staticSuccessors(region.blocks[b].last());
+            long[] t = classify(region.blocks[b].last()) == RET ? returnTargets : staticSuccessors(region.blocks[b].last());
             int[] s = new int[t.length];
             int n = 0;
             for (long x : t) {
@@ -214,10 +240,27 @@ final class Translator {
             succ[b] = Arrays.copyOf(s, n);
         }
         if (block0Target) entryCopy = nBlocks;
+        // Blocks only reached from outside (return addresses of calls whose RET is elsewhere) get no code.
+        reachable = new boolean[nBlocks];
+        ArrayList<Integer> work = new ArrayList<>(List.of(0));
+        reachable[0] = true;
+        while (!work.isEmpty()) {
+            int b = work.removeLast();
+            for (int x : succ[b]) {
+                if (!reachable[x]) {
+                    reachable[x] = true;
+                    work.add(x);
+                }
+            }
+        }
     }
 
     int staticExitCount() {
         return exits.size();
+    }
+
+    int indirectExitCount() {
+        return indirectSites;
     }
 
     /** Builds the class: a subclass of X86Translation with the constructor and run(). */
@@ -243,6 +286,7 @@ final class Translator {
     }
 
     private void resetCodeState() {
+        indirectSites = 0;
         exitStubs.clear();
         faultStubs.clear();
         handlers.clear();
@@ -353,6 +397,7 @@ final class Translator {
 
         if (entryCopy >= 0) emitBlock(entryCopy, 0, regsUsed, true);
         for (int b = 0; b < nBlocks; b++) {
+            if (!reachable[b]) continue;
             cb.labelBinding(blockLabel[b]);
             emitBlock(b, b, regsUsed, entryCopy < 0 && b == 0);
         }
@@ -455,6 +500,14 @@ final class Translator {
     private void exitDynamic() {
         cb.lstore(ripT);
         cb.iconst_m1();
+        cb.istore(retT);
+        cb.goto_(exitStub());
+    }
+
+    /** Indirect branch (RET, JMP/CALL through a register or memory): the target is on the stack. */
+    private void exitIndirect() {
+        cb.lstore(ripT);
+        cb.loadConstant(-2 - indirectSites++);
         cb.istore(retT);
         cb.goto_(exitStub());
     }
@@ -583,14 +636,29 @@ final class Translator {
                 edge(node, relTarget(i));
             }
             case JMP, CALL -> edge(node, relTarget(i));
-            case RET, JMP_E, CALL_E -> {
+            case RET -> {
+                for (long r : returnTargets) {
+                    Label other = cb.newLabel();
+                    cb.lload(cT);
+                    cb.loadConstant(r);
+                    cb.lcmp();
+                    cb.ifne(other);
+                    State st = save();
+                    edge(node, r);
+                    restore(st);
+                    cb.labelBinding(other);
+                }
+                cb.lload(cT);
+                exitIndirect();
+            }
+            case JMP_E, CALL_E -> {
                 if (kind == CALL_E) {
                     cb.lload(bT);
                     ipMask(i.osize);
                 } else {
                     cb.lload(cT);
                 }
-                exitDynamic();
+                exitIndirect();
             }
             default -> {
                 if (kind == GENERIC && i.op.has(dev.jemu.target.x86.Opcode.END)) {

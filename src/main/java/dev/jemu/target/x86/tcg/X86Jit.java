@@ -84,6 +84,11 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         return c.exitRequest;
     }
 
+    @Override
+    public long pc(X86Cpu c) {
+        return c.rip;
+    }
+
     /** A translation of the block at {@code rip} made earlier (the decoded block had been evicted), or null. */
     public X86Translation find(long rip, long csBase) {
         return cache.get(rip, csBase, mode(cpu));
@@ -113,7 +118,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
                 MethodHandle ctor = l.findConstructor(l.lookupClass(),
                         MethodType.methodType(void.class, X86Translation.Init.class));
                 t = (X86Translation) ctor.invoke(new X86Translation.Init(entry, region.insns, region.pages,
-                        mode(cpu), tr.staticExitCount()));
+                        mode(cpu), tr.staticExitCount(), tr.indirectExitCount()));
             } catch (Throwable e) {
                 throw new IllegalStateException("translation of block at " + Long.toHexString(entry.rip) + " failed", e);
             }
