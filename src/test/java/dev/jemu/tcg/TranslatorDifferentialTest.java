@@ -50,9 +50,14 @@ class TranslatorDifferentialTest {
             byte[] data = new byte[DATA_BYTES];
             rnd.nextBytes(data);
             int flags = rnd.nextInt() & 0x8d5;
-            Outcome ref = run(code, p, regs, data, flags, TcgOptions.of(TcgOptions.Mode.OFF));
-            Outcome all = run(code, p, regs, data, flags, TcgOptions.of(TcgOptions.Mode.ALL));
-            Outcome hot = run(code, p, regs, data, flags, new TcgOptions(TcgOptions.Mode.ON, 2, 64));
+            Outcome ref, all, hot;
+            try {
+                ref = run(code, p, regs, data, flags, TcgOptions.of(TcgOptions.Mode.OFF));
+                all = run(code, p, regs, data, flags, TcgOptions.of(TcgOptions.Mode.ALL));
+                hot = run(code, p, regs, data, flags, new TcgOptions(TcgOptions.Mode.ON, 2, 64));
+            } catch (RuntimeException e) {
+                throw new AssertionError("program " + p + "\n" + texts.get(p), e);
+            }
             if (all.translations > 0) translatedSome++;
             events.merge(ref.event.replaceAll("@.*", ""), 1, Integer::sum);
             compare(ref, all, "program " + p + " translated at first execution\n" + texts.get(p));

@@ -1,5 +1,6 @@
 package dev.jemu.target.x86.tcg;
 
+import dev.jemu.memory.SoftMmu;
 import dev.jemu.target.x86.DecodedBlock;
 import dev.jemu.target.x86.Flags;
 import dev.jemu.target.x86.Insn;
@@ -59,6 +60,14 @@ final class Translator {
     static final ClassDesc CD_X86T = ClassDesc.of("dev.jemu.target.x86.tcg.X86Translation");
     static final ClassDesc CD_INIT = ClassDesc.of("dev.jemu.target.x86.tcg.X86Translation$Init");
     static final ClassDesc CD_LONGS = CD_long.arrayType();
+    static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
+    static final ClassDesc CD_VALUE_LAYOUT = ClassDesc.of("java.lang.foreign.ValueLayout");
+    private static final String[] LAYOUT_NAME = {"JAVA_BYTE", "JAVA_SHORT_UNALIGNED", "JAVA_INT_UNALIGNED",
+            "JAVA_LONG_UNALIGNED"};
+    private static final ClassDesc[] LAYOUT_TYPE = {ClassDesc.of("java.lang.foreign.ValueLayout$OfByte"),
+            ClassDesc.of("java.lang.foreign.ValueLayout$OfShort"), ClassDesc.of("java.lang.foreign.ValueLayout$OfInt"),
+            ClassDesc.of("java.lang.foreign.ValueLayout$OfLong")};
+    private static final ClassDesc[] PRIM = {ConstantDescs.CD_byte, ConstantDescs.CD_short, CD_int, CD_long};
     static final MethodTypeDesc MT_HANDLER = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
     static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_int, CD_Object);
     static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, CD_INIT);
@@ -68,7 +77,7 @@ final class Translator {
             LEA = 8, MOVZX = 9, MOVSX = 10, CMOV = 11, SETCC = 12, ALU_EG = 13, ALU_EI = 14, ALU_GE = 15,
             ALU_AI = 16, TEST_EG = 17, TEST_EI = 18, TEST_AI = 19, INC = 20, DEC = 21, INC_Z = 22, DEC_Z = 23,
             NOT = 24, NEG = 25, PUSH_Z = 26, PUSH_I = 27, POP_Z = 28, JCC = 29, JMP = 30, CALL = 31, RET = 32,
-            JMP_E = 33, CALL_E = 34;
+            JMP_E = 33, CALL_E = 34, SHIFT_I = 35, IMUL_GE = 36, IMUL_GEI = 37;
 
     // Alu operation numbers (as in ops.Alu).
     private static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
@@ -114,6 +123,9 @@ final class Translator {
             case "Control.ret" -> RET;
             case "Control.jmpE" -> JMP_E;
             case "Control.callE" -> CALL_E;
+            case "Shift.byIb", "Shift.by1" -> i.arg >= 4 ? SHIFT_I : GENERIC; // SHL SHR SAL SAR by a constant
+            case "MulDiv.imulGE" -> i.osize > 1 ? IMUL_GE : GENERIC;
+            case "MulDiv.imulGEI" -> i.osize > 1 ? IMUL_GEI : GENERIC;
             default -> GENERIC;
         };
     }
@@ -160,6 +172,8 @@ final class Translator {
     private final int[][] succ;
     private final int[] kinds;
     private final boolean[] reachable;
+    /** liveAfter[k]: the flags after instruction k may be looked at (see {@link #liveness}). */
+    private boolean[] liveAfter;
     private static final int MAX_PREDICTED_RETURNS = 4;
     /** Return addresses a RET of this region compares its target with (each one's block is in the region). */
     private final long[] returnTargets;
@@ -173,14 +187,15 @@ final class Translator {
     private int[] ccIn;
     /** Node of the entry copy of block 0 (when block 0 is also a branch target), else -1. */
     private int entryCopy = -1;
-    private boolean[] backEdgeTarget;
+    private final boolean[] backEdgeTarget;
 
     // ---- code generation state ----
     private CodeBuilder cb;
-    private int cpuL, regsL, memL, segL;
+    private int cpuL, regsL, memL, segL, ramL, rTagL, rAddL, wTagL, wAddL;
+    private final int tlbMask;
     private final int[] regL = new int[16];
     private int ccDstL, ccSrc1L, ccSrcL, ccAuxL;
-    private int aT, bT, rT, cT, addrT, ripT, retT, idxT;
+    private int aT, bT, rT, cT, addrT, ripT, retT, idxT, vaT, valT, smcT;
     private Label[] blockLabel;
 
     /** Compile-time state: which registers are in locals / newer than cpu.regs; where the flags are. */
@@ -212,6 +227,7 @@ final class Translator {
         this.longMode = cpu.longMode;
         this.stackSize = cpu.stackSize;
         this.nBlocks = region.blocks.length;
+        this.tlbMask = cpu.mem.readTags().length - 1;
         this.kinds = new int[region.insns.length];
         for (int k = 0; k < kinds.length; k++) kinds[k] = classify(region.insns[k]);
         this.succ = new int[nBlocks][];
@@ -240,6 +256,10 @@ final class Translator {
             succ[b] = Arrays.copyOf(s, n);
         }
         if (block0Target) entryCopy = nBlocks;
+        // Back edges (for exitRequest polls): DFS from the start node.
+        backEdgeTarget = new boolean[nBlocks];
+        dfs(entryCopy >= 0 ? entryCopy : 0, new int[nBlocks + 1]);
+        liveness();
         // Blocks only reached from outside (return addresses of calls whose RET is elsewhere) get no code.
         reachable = new boolean[nBlocks];
         ArrayList<Integer> work = new ArrayList<>(List.of(0));
@@ -316,13 +336,10 @@ final class Translator {
                 }
             }
         }
-        // Back edges (for exitRequest polls): DFS from the start node.
-        backEdgeTarget = new boolean[nBlocks];
-        int[] color = new int[nodes];
-        dfs(start, color);
     }
 
     private void dfs(int n, int[] color) {
+        // n: a block index, or nBlocks for the entry copy of block 0
         color[n] = 1;
         int blk = n == entryCopy ? 0 : n;
         for (int s : succ[blk]) {
@@ -330,6 +347,72 @@ final class Translator {
             else if (color[s] == 0) dfs(s, color);
         }
         color[n] = 2;
+    }
+
+    // ---- flag liveness: may the flags after an instruction be looked at before they are overwritten? ----
+
+    private static final int CC_NONE = 0, CC_READ = 1, CC_KILL = 2, CC_IF_LIVE = 3;
+
+    /**
+     * How an instruction uses the flags before it: READ if it reads them, calls a handler or may fault (an
+     * exception shows them), KILL if it overwrites all six without reading, IF_LIVE if it reads them only
+     * to keep the ones it does not set (IMUL), NONE otherwise.
+     */
+    private static int ccEffect(int kind, Insn i) {
+        return switch (kind) {
+            case NOP, LEA, MOV_ZI, JMP -> CC_NONE;
+            case MOV_EG, MOV_GE, MOV_EI, MOVZX, MOVSX, NOT, JMP_E -> i.mem ? CC_READ : CC_NONE;
+            case ALU_EG, ALU_EI, ALU_GE, ALU_AI -> i.mem || usesCarry(i.arg) ? CC_READ : CC_KILL;
+            case TEST_EG, TEST_EI, NEG -> i.mem ? CC_READ : CC_KILL;
+            case TEST_AI -> CC_KILL;
+            case SHIFT_I -> i.mem ? CC_READ : (shiftCount(i) != 0 ? CC_KILL : CC_NONE);
+            case IMUL_GE, IMUL_GEI -> i.mem ? CC_READ : CC_IF_LIVE;
+            default -> CC_READ; // conditions, carry readers, memory, handlers
+        };
+    }
+
+    private static int shiftCount(Insn i) {
+        int count = HandlerRef.of(i).method().equals("by1") ? 1 : (int) i.imm;
+        return count & (i.osize == 8 ? 63 : 31);
+    }
+
+    /** True if the flags must be exact after the instruction whatever follows (it may leave the region). */
+    private static boolean mayExitAfter(int kind, Insn i) {
+        return ccEffect(kind, i) == CC_READ && kind != CMOV && kind != SETCC && kind != JCC || kind == GENERIC;
+    }
+
+    private void liveness() {
+        liveAfter = new boolean[region.insns.length];
+        boolean[] liveIn = new boolean[nBlocks];
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int b = nBlocks - 1; b >= 0; b--) {
+                DecodedBlock blk = region.blocks[b];
+                Insn last = blk.last();
+                int lk = kinds[region.first[b] + blk.insns.length - 1];
+                boolean live = lk == RET || lk == JMP_E || lk == CALL_E
+                        || (lk == GENERIC && last.op.has(dev.jemu.target.x86.Opcode.END));
+                for (long t : staticSuccessors(last)) {
+                    int s = region.indexOf(t);
+                    if (s < 0 || backEdgeTarget[s] || liveIn[s]) live = true; // an exit, a poll, or read there
+                }
+                for (int k = blk.insns.length - 1; k >= 0; k--) {
+                    int idx = region.first[b] + k;
+                    if (mayExitAfter(kinds[idx], blk.insns[k])) live = true;
+                    liveAfter[idx] = live;
+                    switch (ccEffect(kinds[idx], blk.insns[k])) {
+                        case CC_READ -> live = true;
+                        case CC_KILL -> live = false;
+                        default -> { }
+                    }
+                }
+                if (live && !liveIn[b]) {
+                    liveIn[b] = true;
+                    changed = true;
+                }
+            }
+        }
     }
 
     private static int meet(int a, int b) {
@@ -348,6 +431,11 @@ final class Translator {
         regsL = cb.allocateLocal(TypeKind.REFERENCE);
         memL = cb.allocateLocal(TypeKind.REFERENCE);
         segL = cb.allocateLocal(TypeKind.REFERENCE);
+        ramL = cb.allocateLocal(TypeKind.REFERENCE);
+        rTagL = cb.allocateLocal(TypeKind.REFERENCE);
+        rAddL = cb.allocateLocal(TypeKind.REFERENCE);
+        wTagL = cb.allocateLocal(TypeKind.REFERENCE);
+        wAddL = cb.allocateLocal(TypeKind.REFERENCE);
         for (int r = 0; r < 16; r++) regL[r] = cb.allocateLocal(TypeKind.LONG);
         ccDstL = cb.allocateLocal(TypeKind.LONG);
         ccSrc1L = cb.allocateLocal(TypeKind.LONG);
@@ -361,6 +449,9 @@ final class Translator {
         ripT = cb.allocateLocal(TypeKind.LONG);
         retT = cb.allocateLocal(TypeKind.INT);
         idxT = cb.allocateLocal(TypeKind.INT);
+        vaT = cb.allocateLocal(TypeKind.LONG);
+        valT = cb.allocateLocal(TypeKind.LONG);
+        smcT = cb.allocateLocal(TypeKind.INT);
 
         int regsUsed = analysis ? 0xffff : touched;
         if (analysis) {
@@ -381,6 +472,16 @@ final class Translator {
         cb.aload(cpuL);
         cb.getfield(CD_CPU, "segBase", CD_LONGS);
         cb.astore(segL);
+        cb.aload(memL);
+        cb.invokevirtual(CD_MMU, "ram", MethodTypeDesc.of(CD_SEGMENT));
+        cb.astore(ramL);
+        String[] tlb = {"readTags", "readAddends", "writeTags", "writeAddends"};
+        int[] tlbL = {rTagL, rAddL, wTagL, wAddL};
+        for (int k = 0; k < 4; k++) {
+            cb.aload(memL);
+            cb.invokevirtual(CD_MMU, tlb[k], MethodTypeDesc.of(CD_LONGS));
+            cb.astore(tlbL[k]);
+        }
         for (int r = 0; r < 16; r++) {
             if ((regsUsed & (1 << r)) == 0) continue;
             cb.aload(regsL);
@@ -392,6 +493,8 @@ final class Translator {
             cb.lconst_0();
             cb.lstore(l);
         }
+        cb.iconst_0();
+        cb.istore(smcT);
         blockLabel = new Label[nBlocks];
         for (int b = 0; b < nBlocks; b++) blockLabel[b] = cb.newLabel();
 
@@ -590,6 +693,8 @@ final class Translator {
             case INC_Z, DEC_Z -> incDecZ(i, kind == INC_Z);
             case NOT -> notE(i);
             case NEG -> negE(i);
+            case SHIFT_I -> shift(i, HandlerRef.of(i).method().equals("by1") ? 1 : (int) i.imm);
+            case IMUL_GE, IMUL_GEI -> imul(i, kind == IMUL_GEI);
             case PUSH_Z -> { getReg(i.rm, i.osize, false); push(i.osize); }
             case PUSH_I -> { cb.loadConstant(i.imm); push(i.osize); }
             case POP_Z -> { pop(i.osize); setReg(i.rm, i.osize, false); }
@@ -606,12 +711,12 @@ final class Translator {
             handlers.add(new Handler(h, index, new StubKey(hDirty, hCc, hSynced)));
         }
         if (stored) {
-            // A store may have hit this region's own code: then continue in the interpreter with the new code.
+            // A store that took the slow path may have hit this region's own code (the fast path never does:
+            // code pages are not in the write TLB): then continue in the interpreter with the new code.
             long resume = kind == CALL ? relTarget(i) : kind == CALL_E ? -1 : i.next;
             Label ok = cb.newLabel();
-            cb.aload(0);
-            cb.getfield(CD_TB, "valid", CD_boolean);
-            cb.ifne(ok);
+            cb.iload(smcT);
+            cb.ifeq(ok);
             State st = save();
             if (kind == CALL_E) {
                 cb.lload(bT);
@@ -901,8 +1006,24 @@ final class Translator {
         linear(i.seg, i.asize);
     }
 
-    /** Stack: mem, address → value (zero-extended). */
+    /** Stack: address → value (zero-extended): the soft-TLB hit inline (SoftMmu.readN), else SoftMmu's slow path. */
     private void load(int size) {
+        cb.lstore(vaT);
+        Label slow = cb.newLabel(), done = cb.newLabel();
+        tlbHit(rTagL, size, slow);
+        cb.aload(ramL);
+        cb.getstatic(CD_VALUE_LAYOUT, LAYOUT_NAME[sizeIdx(size)], LAYOUT_TYPE[sizeIdx(size)]);
+        cb.aload(rAddL);
+        cb.iload(idxT);
+        cb.laload();
+        cb.lload(vaT);
+        cb.ladd();
+        cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(PRIM[sizeIdx(size)], LAYOUT_TYPE[sizeIdx(size)], CD_long));
+        widen(size);
+        cb.goto_(done);
+        cb.labelBinding(slow);
+        cb.aload(memL);
+        cb.lload(vaT);
         switch (size) {
             case 1 -> faulting(() -> cb.invokevirtual(CD_MMU, "read8", MethodTypeDesc.of(CD_int, CD_long)));
             case 2 -> faulting(() -> cb.invokevirtual(CD_MMU, "read16", MethodTypeDesc.of(CD_int, CD_long)));
@@ -911,11 +1032,36 @@ final class Translator {
         }
         if (size < 8) cb.i2l();
         if (size == 4) mask(4);
+        cb.labelBinding(done);
     }
 
-    /** Stack: mem, address, value → (stored). */
+    /** Stack: address, value → (stored): the soft-TLB hit inline (SoftMmu.writeN), else SoftMmu's slow path. */
     private void store(int size) {
         stored = true;
+        cb.lstore(valT);
+        cb.lstore(vaT);
+        Label slow = cb.newLabel(), done = cb.newLabel();
+        tlbHit(wTagL, size, slow);
+        cb.aload(ramL);
+        cb.getstatic(CD_VALUE_LAYOUT, LAYOUT_NAME[sizeIdx(size)], LAYOUT_TYPE[sizeIdx(size)]);
+        cb.aload(wAddL);
+        cb.iload(idxT);
+        cb.laload();
+        cb.lload(vaT);
+        cb.ladd();
+        cb.lload(valT);
+        switch (size) {
+            case 1 -> { cb.l2i(); cb.i2b(); }
+            case 2 -> { cb.l2i(); cb.i2s(); }
+            case 4 -> cb.l2i();
+            default -> { }
+        }
+        cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, LAYOUT_TYPE[sizeIdx(size)], CD_long, PRIM[sizeIdx(size)]));
+        cb.goto_(done);
+        cb.labelBinding(slow);
+        cb.aload(memL);
+        cb.lload(vaT);
+        cb.lload(valT);
         if (size < 8) cb.l2i();
         switch (size) {
             case 1 -> faulting(() -> cb.invokevirtual(CD_MMU, "write8", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
@@ -923,11 +1069,57 @@ final class Translator {
             case 4 -> faulting(() -> cb.invokevirtual(CD_MMU, "write32", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
             default -> faulting(() -> cb.invokevirtual(CD_MMU, "write64", MethodTypeDesc.of(CD_void, CD_long, CD_long)));
         }
+        cb.aload(0);
+        cb.getfield(CD_TB, "valid", CD_boolean);
+        cb.iconst_1();
+        cb.ixor();
+        cb.istore(smcT); // checked when the instruction is complete
+        cb.labelBinding(done);
+    }
+
+    /**
+     * Jumps to {@code miss} unless the TLB entry for the address in vaT holds its page and the access does
+     * not cross into the next page: one compare of the tag with the page of the access's last byte (a
+     * crossing access has a last page whose entry index differs, so it can never match). Leaves the index in idxT.
+     */
+    private void tlbHit(int tagsL, int size, Label miss) {
+        cb.aload(tagsL);
+        cb.lload(vaT);
+        cb.bipush(12);
+        cb.lushr();
+        cb.l2i();
+        cb.loadConstant(tlbMask);
+        cb.iand();
+        cb.dup();
+        cb.istore(idxT);
+        cb.laload();
+        cb.lload(vaT);
+        if (size > 1) {
+            cb.loadConstant((long) size - 1);
+            cb.ladd();
+        }
+        cb.loadConstant(~SoftMmu.PAGE_MASK);
+        cb.land();
+        cb.lcmp();
+        cb.ifne(miss);
+    }
+
+    private static int sizeIdx(int size) {
+        return Flags.sizeIndex(size);
+    }
+
+    /** Zero-extends the value MemorySegment.get left on the stack to a long. */
+    private void widen(int size) {
+        switch (size) {
+            case 1 -> { cb.sipush(0xff); cb.iand(); cb.i2l(); }
+            case 2 -> { cb.ldc(0xffff); cb.iand(); cb.i2l(); }
+            case 4 -> { cb.i2l(); mask(4); }
+            default -> { }
+        }
     }
 
     /** Pushes the memory operand's value. */
     private void readMem(Insn i, int size) {
-        cb.aload(memL);
         ea(i);
         load(size);
     }
@@ -935,7 +1127,6 @@ final class Translator {
     /** Pops a value and stores it to the memory operand. */
     private void writeMemOperand(Insn i, int size) {
         cb.lstore(cT);
-        cb.aload(memL);
         ea(i);
         cb.lload(cT);
         store(size);
@@ -967,7 +1158,6 @@ final class Translator {
         cb.loadConstant((long) size);
         cb.lsub();
         cb.lstore(addrT);
-        cb.aload(memL);
         cb.lload(addrT);
         linear(X86Cpu.SS, stackSize);
         cb.lload(cT);
@@ -980,7 +1170,6 @@ final class Translator {
     private void pop(int size) {
         stackPointer();
         cb.lstore(addrT);
-        cb.aload(memL);
         cb.lload(addrT);
         linear(X86Cpu.SS, stackSize);
         load(size);
@@ -1121,7 +1310,6 @@ final class Translator {
             cb.lstore(cT);
         }
         if (i.mem) {
-            cb.aload(memL);
             ea(i);
             cb.dup2();
             cb.lstore(addrT);
@@ -1136,8 +1324,7 @@ final class Translator {
         cb.lstore(rT);
         if (op != CMP) {
             if (i.mem) {
-                cb.aload(memL);
-                cb.lload(addrT);
+                    cb.lload(addrT);
                 cb.lload(rT);
                 store(size);
             } else {
@@ -1206,7 +1393,6 @@ final class Translator {
         carryFlag();
         cb.lstore(cT);
         if (i.mem) {
-            cb.aload(memL);
             ea(i);
             cb.dup2();
             cb.lstore(addrT);
@@ -1221,7 +1407,6 @@ final class Translator {
         else cb.lsub();
         cb.lstore(rT);
         if (i.mem) {
-            cb.aload(memL);
             cb.lload(addrT);
             cb.lload(rT);
             store(size);
@@ -1250,7 +1435,6 @@ final class Translator {
     private void notE(Insn i) {
         int size = i.osize;
         if (i.mem) {
-            cb.aload(memL);
             ea(i);
             cb.dup2();
             cb.lstore(addrT);
@@ -1259,7 +1443,6 @@ final class Translator {
             cb.lneg();
             cb.lxor();
             cb.lstore(rT);
-            cb.aload(memL);
             cb.lload(addrT);
             cb.lload(rT);
             store(size);
@@ -1275,7 +1458,6 @@ final class Translator {
     private void negE(Insn i) {
         int size = i.osize;
         if (i.mem) {
-            cb.aload(memL);
             ea(i);
             cb.dup2();
             cb.lstore(addrT);
@@ -1288,7 +1470,6 @@ final class Translator {
         cb.lneg();
         cb.lstore(rT);
         if (i.mem) {
-            cb.aload(memL);
             cb.lload(addrT);
             cb.lload(rT);
             store(size);
@@ -1304,6 +1485,155 @@ final class Translator {
         cb.lload(bT);
         cb.lstore(ccSrcL);
         setKind(Flags.SUB, size);
+    }
+
+    /** SHL/SAL/SHR/SAR by a constant (Shift.shift with the count known). */
+    private void shift(Insn i, int count) {
+        int size = i.osize;
+        count &= size == 8 ? 63 : 31;
+        int op = i.arg; // Shift.SHL = 4, SHR = 5, SAL = 6, SAR = 7
+        if (i.mem) {
+            ea(i);
+            cb.dup2();
+            cb.lstore(addrT);
+            load(size);
+        } else {
+            getReg(i.rm, size, i.rex);
+        }
+        cb.lstore(aT);
+        if (count == 0) {
+            // no flags change; a 32-bit register is still written (its upper half cleared)
+            if (!i.mem && size == 4) {
+                cb.lload(aT);
+                setReg(i.rm, 4, i.rex);
+            }
+            return;
+        }
+        // prev: the value before the last one-bit step, in bT; result in rT
+        cb.lload(aT);
+        switch (op) {
+            case 5 -> {
+                if (count > 1) {
+                    cb.loadConstant(count - 1);
+                    cb.lushr();
+                }
+                cb.dup2();
+                cb.lstore(bT);
+                cb.iconst_1();
+                cb.lushr();
+            }
+            case 7 -> {
+                sext(size);
+                if (count > 1) {
+                    cb.loadConstant(count - 1);
+                    cb.lshr();
+                }
+                cb.dup2();
+                cb.lstore(bT);
+                cb.iconst_1();
+                cb.lshr();
+                mask(size);
+            }
+            default -> {
+                if (count > 1) {
+                    cb.loadConstant(count - 1);
+                    cb.lshl();
+                }
+                cb.dup2();
+                cb.lstore(bT);
+                cb.iconst_1();
+                cb.lshl();
+                mask(size);
+            }
+        }
+        cb.lstore(rT);
+        if (i.mem) {
+            cb.lload(addrT);
+            cb.lload(rT);
+            store(size);
+        } else {
+            cb.lload(rT);
+            setReg(i.rm, size, i.rex);
+        }
+        cb.lload(rT);
+        cb.lstore(ccDstL);
+        cb.lconst_0();
+        cb.lstore(ccSrc1L);
+        cb.lload(bT);
+        cb.lstore(ccSrcL);
+        setKind(op == 4 || op == 6 ? Flags.SHL : Flags.SHR, size);
+    }
+
+    /** IMUL Gv,Ev and IMUL Gv,Ev,Iz/Ib (MulDiv.imul): truncated signed product, CF = OF = overflow. */
+    private void imul(Insn i, boolean immediate) {
+        int size = i.osize;
+        if (immediate) {
+            readE(i, size);
+            sext(size);
+            cb.lstore(aT);
+            cb.loadConstant(i.imm);
+            sext(size);
+            cb.lstore(bT);
+        } else {
+            getReg(i.reg, size, i.rex);
+            sext(size);
+            cb.lstore(aT);
+            readE(i, size);
+            sext(size);
+            cb.lstore(bT);
+        }
+        cb.lload(aT);
+        cb.lload(bT);
+        cb.lmul();
+        cb.lstore(rT);
+        boolean live = liveAfter[curIndex];
+        if (live) {
+            // overflow: the product does not fit the operand size
+            cb.lload(rT);
+            switch (size) {
+                case 2 -> {
+                    sext(2);
+                    cb.lload(rT);
+                    cb.lcmp();
+                }
+                case 4 -> {
+                    sext(4);
+                    cb.lload(rT);
+                    cb.lcmp();
+                }
+                default -> {
+                    cb.pop2();
+                    cb.lload(aT);
+                    cb.lload(bT);
+                    cb.invokestatic(ClassDesc.of("java.lang.Math"), "multiplyHigh", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                    cb.lload(rT);
+                    cb.bipush(63);
+                    cb.lshr();
+                    cb.lcmp();
+                }
+            }
+            cb.istore(idxT); // nonzero: overflow
+            // MulDiv.mulFlags: CF and OF from the overflow, the other flags as they were
+            materializeCc();
+            cb.aload(cpuL);
+            cb.invokestatic(CD_FLAGS, "compute", MethodTypeDesc.of(CD_int, CD_CPU));
+            cb.loadConstant(~(Flags.CF | Flags.OF));
+            cb.iand();
+            Label no = cb.newLabel();
+            cb.iload(idxT);
+            cb.ifeq(no);
+            cb.loadConstant(Flags.CF | Flags.OF);
+            cb.ior();
+            cb.labelBinding(no);
+            cb.i2l();
+            cb.lstore(ccAuxL);
+        }
+        cb.lload(rT);
+        setReg(i.reg, size, i.rex);
+        if (live) {
+            cc = Flags.EFLAGS;
+            synced = false;
+        }
     }
 
     // =====================================================================================================
@@ -1373,6 +1703,16 @@ final class Translator {
             cb.lconst_0();
         } else if (op == Flags.INC || op == Flags.DEC) {
             cb.lload(ccAuxL);
+        } else if (op == Flags.SHR) {
+            cb.lload(ccSrcL); // the last bit shifted out
+            cb.lconst_1();
+            cb.land();
+        } else if (op == Flags.SHL) {
+            cb.lload(ccSrcL);
+            cb.bipush(8 * ccSize() - 1);
+            cb.lushr();
+            cb.lconst_1();
+            cb.land();
         } else {
             materializeCc();
             cb.aload(cpuL);
@@ -1424,7 +1764,8 @@ final class Translator {
                 default -> { }
             }
         } else if (op >= 0 && op != Flags.EFLAGS && (base == 4 || base == 8)
-                && (op == Flags.ADD || op == Flags.ADC || op == Flags.SBB || op == Flags.INC || op == Flags.DEC)) {
+                && (op == Flags.ADD || op == Flags.ADC || op == Flags.SBB || op == Flags.INC || op == Flags.DEC
+                || op == Flags.SHL || op == Flags.SHR)) {
             signOf(ccDstL, size); // ZF and SF come from the result for these kinds
             br = base == 4 ? (neg ? Opcode.IFNE : Opcode.IFEQ) : (neg ? Opcode.IFGE : Opcode.IFLT);
         } else if ((op == Flags.INC || op == Flags.DEC) && base == 2) {
