@@ -107,7 +107,8 @@ int main(int argc, char **argv) {
     printf("wnohang: %d\n", (int) waitpid(pid, &st, WNOHANG));
     waitpid(pid, &st, 0);
     w = waitpid(-1, &st, WNOHANG);
-    printf("no children: %d %s\n", (int) w, strerror(errno));
+    int e = errno;
+    printf("no children: %d %s\n", (int) w, strerror(e));
     printf("sigchld seen: %d\n", chld > 0);
 
     /* waitid */
