@@ -21,8 +21,9 @@ public final class SoftMmu {
         long NOCACHE = 1L << 61;
 
         /**
-         * Translates the page holding {@code va} for an access of the given kind, or throws the guest's fault.
-         * Returns the host RAM offset of the page start (page-aligned), possibly with {@link #NOCACHE} set,
+         * Translates the page holding {@code va} for an access of the given kind, or throws the guest's fault
+         * (which reports {@code va} itself, the faulting byte). Returns the host RAM offset of the page start
+         * (the low 12 bits are ignored), possibly with {@link #NOCACHE} set,
          * or a physical page address with {@link #IO} set.
          */
         long translate(long va, int access);
@@ -146,7 +147,7 @@ public final class SoftMmu {
     public int fetch8(long va) {
         int i = (int) (va >>> 12) & MASK;
         if (xTag[i] == (va & ~PAGE_MASK)) return ram.get(B, xAdd[i] + va) & 0xff;
-        long t = backend.translate(va & ~PAGE_MASK, EXEC);
+        long t = backend.translate(va, EXEC) & ~PAGE_MASK;
         if ((t & Backend.IO) != 0) return (int) backend.ioRead((t & ~(Backend.IO | Backend.NOCACHE)) + (va & PAGE_MASK), 1) & 0xff;
         long add = (t & ~Backend.NOCACHE) - (va & ~PAGE_MASK);
         if ((t & Backend.NOCACHE) == 0) {
@@ -183,7 +184,7 @@ public final class SoftMmu {
             for (int k = 0; k < size; k++) v |= (long) read8(va + k) << (8 * k);
             return v;
         }
-        long t = backend.translate(va & ~PAGE_MASK, READ);
+        long t = backend.translate(va, READ) & ~PAGE_MASK;
         if ((t & Backend.IO) != 0) {
             return backend.ioRead((t & ~(Backend.IO | Backend.NOCACHE)) + (va & PAGE_MASK), size);
         }
@@ -200,12 +201,12 @@ public final class SoftMmu {
         if ((va & PAGE_MASK) + size > PAGE_SIZE) {
             // Check both pages before writing anything so a fault leaves memory untouched.
             long second = (va + size - 1) & ~PAGE_MASK;
-            backend.translate(va & ~PAGE_MASK, WRITE);
+            backend.translate(va, WRITE);
             backend.translate(second, WRITE);
             for (int k = 0; k < size; k++) write8(va + k, (int) (v >>> (8 * k)));
             return;
         }
-        long t = backend.translate(va & ~PAGE_MASK, WRITE);
+        long t = backend.translate(va, WRITE) & ~PAGE_MASK;
         if ((t & Backend.IO) != 0) {
             backend.ioWrite((t & ~(Backend.IO | Backend.NOCACHE)) + (va & PAGE_MASK), size, v);
             return;
@@ -237,12 +238,26 @@ public final class SoftMmu {
         }
     }
 
+    /**
+     * Checks that {@code size} bytes at {@code va} may be written, raising the backend's fault (with a write
+     * error code) if not, without writing anything: for stores that must not half-complete (page-crossing
+     * vectors, FXSAVE, MASKMOV).
+     */
+    public void probeWrite(long va, int size) {
+        long last = va + size - 1;
+        for (long p = va & ~PAGE_MASK; ; p += PAGE_SIZE) {
+            int i = (int) (p >>> 12) & MASK;
+            if (wTag[i] != p) backend.translate(Math.max(p, va), WRITE);
+            if (p == (last & ~PAGE_MASK)) break;
+        }
+    }
+
     /** Host RAM offset of {@code va} for writing, or -1 if it is not plain RAM within one page. */
     private long hostForWrite(long va, int size) {
         if ((va & PAGE_MASK) + size > PAGE_SIZE) return -1;
         int i = (int) (va >>> 12) & MASK;
         if (wTag[i] == (va & ~PAGE_MASK)) return wAdd[i] + va;
-        long t = backend.translate(va & ~PAGE_MASK, WRITE);
+        long t = backend.translate(va, WRITE) & ~PAGE_MASK;
         if ((t & Backend.IO) != 0) return -1;
         return (t & ~Backend.NOCACHE) + (va & PAGE_MASK);
     }

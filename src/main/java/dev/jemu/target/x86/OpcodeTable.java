@@ -16,7 +16,8 @@ import java.util.Set;
  * </pre>
  * Opcode string: optional mandatory prefix (NP, 66, F3, F2), the opcode bytes (0F, 0F 38, 0F 3A maps;
  * "+r" adds the register number to the last byte), then either "/r", "/digit" (optionally "m" or "r" for the
- * memory or register form only), or a ModRM byte "XX" / "XX+i" for register forms.
+ * memory or register form only; "/r m" and "/r r" likewise), or a ModRM byte "XX" / "XX+i" for register
+ * forms.
  * Form: mnemonic, operands in SDM notation (they decide ModRM and immediates: Ib Iw Iz Iv Id Jb Jz Ob Ov Ap),
  * then flags: d64 (64-bit default operand size in long mode), f64 (forced 64), i64 (invalid in 64-bit mode),
  * o64 (64-bit mode only), end (ends a translation block), lock (LOCK prefix allowed).
@@ -183,6 +184,12 @@ public final class OpcodeTable {
     /** Places {@code e} into {@code node} (possibly null), creating ModRM selectors as needed; returns the node. */
     private static Opcode place(Opcode node, int digit, String modSel, int modrmByte, int modrmCount, Opcode e,
                                 int map, int b) {
+        if (digit < 0 && modrmByte < 0 && modSel != null) {
+            // "/r m" or "/r r": the memory or register form of a whole ModRM opcode.
+            Opcode mod = node;
+            for (int d = 0; d < 8; d++) mod = place(mod, d, modSel, -1, 1, e, map, b);
+            return mod;
+        }
         if (digit < 0 && modrmByte < 0) {
             if (node != null && node.select != Opcode.SEL_NONE) {
                 throw new IllegalStateException(String.format("opcode %d:%02X: %s overlaps a group", map, b, e.form));

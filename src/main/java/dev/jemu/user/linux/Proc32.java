@@ -127,47 +127,24 @@ final class Proc32 {
     // ---- processes ----
 
     /**
-     * wait4 with the 32-bit struct rusage. The shared wait4 runs without a rusage pointer; the i386 one gets
-     * the host's figures for children (guest children run inside this process, so no closer ones exist).
+     * wait4 with the 32-bit struct rusage: the shared wait4 runs without one, and the i386 one is written as the
+     * shared code writes the x86-64 one (zeros: guest children's usage is not tracked per child).
      */
     static long wait4(LinuxThread t, long pid, long status, long options, long rusage) {
         if (rusage != 0) t.proc.mem.buffer(rusage, 72, true);
         long r = Sys64.dispatch(t, Nr.WAIT4, pid, status, options, 0, 0, 0);
-        if (r > 0 && rusage != 0) {
-            MemorySegment h = Structs32.scratch();
-            if (HostSyscall.call(Nr.GETRUSAGE, -1 /* RUSAGE_CHILDREN */, h.address()) < 0) h.asSlice(0, 144).fill((byte) 0);
-            Time32.rusageOut(t.proc.mem, rusage, h, 0);
-        }
+        if (r > 0 && rusage != 0) t.proc.mem.write(rusage, new byte[72]);
         return r;
     }
 
-    /**
-     * waitid: the shared implementation writes the x86-64 siginfo into the guest's buffer (128 bytes on both
-     * ABIs); it is then rearranged in place into the i386 layout (the union starts at 12, not 16, and the
-     * SIGCHLD clock_t fields are 32-bit).
-     */
+    /** waitid: the shared implementation's x86-64 siginfo is rearranged in place into the i386 layout. */
     static long waitid(LinuxThread t, long which, long pid, long infop, long options, long rusage) {
         if (rusage != 0) t.proc.mem.buffer(rusage, 72, true);
+        if (infop != 0) t.proc.mem.buffer(infop, Siginfo32.SIZE, true);
         long r = Sys64.dispatch(t, Nr.WAITID, (int) which, (int) pid, infop, (int) options, 0, 0);
-        if (r < 0 || infop == 0) return r;
-        GuestMemory m = t.proc.mem;
-        byte[] si = m.read(infop, 128);
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(si).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(128).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        out.putInt(0, in.getInt(0));
-        out.putInt(4, in.getInt(4));
-        out.putInt(8, in.getInt(8));
-        out.putInt(12, in.getInt(16)); // si_pid
-        out.putInt(16, in.getInt(20)); // si_uid
-        out.putInt(20, in.getInt(24)); // si_status
-        out.putInt(24, (int) in.getLong(32)); // si_utime
-        out.putInt(28, (int) in.getLong(40)); // si_stime
-        m.write(infop, out.array());
-        if (rusage != 0) {
-            MemorySegment h = Structs32.scratch();
-            if (HostSyscall.call(Nr.GETRUSAGE, -1, h.address()) < 0) h.asSlice(0, 144).fill((byte) 0);
-            Time32.rusageOut(m, rusage, h, 0);
-        }
+        if (r < 0) return r;
+        Siginfo32.fixInPlace(t.proc.mem, infop);
+        if (rusage != 0) t.proc.mem.write(rusage, new byte[72]);
         return r;
     }
 

@@ -11,7 +11,8 @@ import static dev.jemu.user.linux.Structs32.S;
  * select, _newselect, pselect6(_time64) and ppoll(_time64) of the i386 ABI. The guest's fd_sets (arrays of
  * 32-bit words over guest descriptors) become a host pollfd array over the host descriptors; results map back
  * the way Linux's select does (readable = POLLIN|POLLHUP|POLLERR, ...), and the timeout is updated with the
- * time left, as Linux does.
+ * time left, as Linux does. The wait goes through {@link Blocking}, so guest signals interrupt it (and, without
+ * a handler, restart it with the time left); pselect6 and ppoll apply their signal mask for the wait.
  */
 final class Select32 {
     private Select32() {}
@@ -75,14 +76,14 @@ final class Select32 {
     }
 
     /** Host ppoll on {@code fds} (from {@link #pollBuffer}); {@code ns} < 0 waits forever. */
-    private static long hostPoll(MemorySegment fds, int count, long ns) {
+    private static long hostPoll(LinuxThread t, MemorySegment fds, int count, long ns) {
         long tp = 0;
         if (ns >= 0) {
             fds.set(L, 8L * count, ns / NSEC);
             fds.set(L, 8L * count + 8, ns % NSEC);
             tp = fds.address() + 8L * count;
         }
-        return HostSyscall.call(Nr.PPOLL, count == 0 ? 0 : fds.address(), count, tp, 0, 8);
+        return Blocking.call(t, Blocking.ERESTARTNOHAND, Nr.PPOLL, count == 0 ? 0 : fds.address(), count, tp, 0, 8, 0);
     }
 
     /** old select(struct sel_arg_struct *): {n, inp, outp, exp, tvp}. */
@@ -90,11 +91,14 @@ final class Select32 {
         GuestMemory m = t.proc.mem;
         long[] a = new long[5];
         for (int k = 0; k < 5; k++) a[k] = m.readInt(args + 4L * k) & 0xffffffffL;
-        return select(t, a[0], a[1], a[2], a[3], a[4], TIMEVAL);
+        return select(t, a[0], a[1], a[2], a[3], a[4], TIMEVAL, 0);
     }
 
-    /** select/_newselect and pselect6 (whose signal mask is not applied: see the class comment). */
-    static long select(LinuxThread t, long nArg, long inp, long outp, long exp, long tvp, int kind) {
+    /**
+     * select/_newselect and pselect6(_time64); {@code sigVa} (pselect6 only, or 0) points to {u32 sigset pointer,
+     * u32 sigset size}.
+     */
+    static long select(LinuxThread t, long nArg, long inp, long outp, long exp, long tvp, int kind, long sigVa) {
         GuestMemory m = t.proc.mem;
         int n = (int) nArg;
         if (n < 0) return -Errno.EINVAL;
@@ -120,9 +124,16 @@ final class Select32 {
             fds.set(S, 8L * k + 6, (short) 0);
             guestFd[k++] = fd;
         }
+        if (sigVa != 0) {
+            long ss = m.readInt(sigVa) & 0xffffffffL, size = m.readInt(sigVa + 4) & 0xffffffffL;
+            if (ss != 0) {
+                if (size != 8) return -Errno.EINVAL;
+                PollCalls.setTemporaryMask(t, m.readLong(ss));
+            }
+        }
         long start = System.nanoTime();
-        long r = hostPoll(fds, count, ns);
-        timeoutOut(m, tvp, kind, ns, ns - (System.nanoTime() - start));
+        long r = hostPoll(t, fds, count, ns);
+        if (r >= 0 || r == -Blocking.ERESTARTNOHAND) timeoutOut(m, tvp, kind, ns, ns - (System.nanoTime() - start));
         if (r < 0) return r;
         byte[][] out = new byte[3][bytes];
         int ready = 0;
@@ -150,8 +161,8 @@ final class Select32 {
         return bit(sets[0], fd) || bit(sets[1], fd) || bit(sets[2], fd);
     }
 
-    /** ppoll / ppoll_time64 (the signal mask is not applied, as for pselect6). */
-    static long ppoll(LinuxThread t, long fdsVa, long nArg, long tsp, boolean t64) {
+    /** ppoll / ppoll_time64 (sigmask: a sigset pointer, or 0). */
+    static long ppoll(LinuxThread t, long fdsVa, long nArg, long tsp, boolean t64, long sigmask, long sigsetsize) {
         GuestMemory m = t.proc.mem;
         int n = (int) nArg;
         if (n < 0 || n > FdTable.MAX_FDS) return -Errno.EINVAL;
@@ -173,9 +184,13 @@ final class Select32 {
             fds.set(S, 8L * k + 4, (short) ev);
             fds.set(S, 8L * k + 6, (short) 0);
         }
+        if (sigmask != 0) {
+            if (sigsetsize != 8) return -Errno.EINVAL;
+            PollCalls.setTemporaryMask(t, m.readLong(sigmask));
+        }
         long start = System.nanoTime();
-        long r = hostPoll(fds, n, bad > 0 ? 0 : ns);
-        timeoutOut(m, tsp, kind, ns, ns - (System.nanoTime() - start));
+        long r = hostPoll(t, fds, n, bad > 0 ? 0 : ns);
+        if (r >= 0 || r == -Blocking.ERESTARTNOHAND) timeoutOut(m, tsp, kind, ns, ns - (System.nanoTime() - start));
         if (r < 0) return r;
         for (int k = 0; k < n; k++) {
             int rev = nval[k] ? POLLNVAL : fds.get(S, 8L * k + 6) & 0xffff;

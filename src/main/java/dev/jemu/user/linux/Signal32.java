@@ -1,10 +1,12 @@
 package dev.jemu.user.linux;
 
 /**
- * Signal calls of the i386 ABI. The shared (x86-64) implementations keep the signal state; these convert the
- * i386 structures (struct sigaction with 32-bit handler/flags/restorer, the old 32-bit sigset, stack_t,
- * itimerval, sigevent, siginfo, 32-bit timespecs) to x86-64 ones in guest memory below the stack pointer,
- * where a signal frame would go, call the shared implementation and convert what it returns.
+ * Signal, timer and futex calls of the i386 ABI. The shared implementations (SignalCalls, Timers, Futex) take
+ * x86-64 structures; these convert the i386 ones (struct sigaction with 32-bit handler/flags/restorer, stack_t,
+ * itimerval, sigevent, siginfo, 32-bit timespecs) to x86-64 copies in guest memory below the stack pointer,
+ * where a signal frame would go (the i386 ABI has no red zone, so nothing of the guest's lives there during a
+ * system call), call the shared implementation and convert what it returns. The old one-word-mask calls
+ * (sigaction, sigprocmask, sigpending, sigsuspend) have their own shared entry points.
  */
 final class Signal32 {
     private Signal32() {}
@@ -56,14 +58,10 @@ final class Signal32 {
 
     /** signal(sig, handler): a one-shot, non-deferring handler; returns the previous handler. */
     static long signal(LinuxThread t, long sig, long handler) {
-        GuestMemory m = t.proc.mem;
-        long k = Structs32.belowStack(t, 64);
-        m.writeLong(k, handler & 0xffffffffL);
-        m.writeLong(k + 8, SA_RESETHAND | SA_NODEFER);
-        m.writeLong(k + 16, 0);
-        m.writeLong(k + 24, 0);
-        long res = Sys64.dispatch(t, Nr.RT_SIGACTION, (int) sig, k, k + 32, 8, 0, 0);
-        return res < 0 ? res : m.readLong(k + 32) & 0xffffffffL;
+        long[] old = new long[4];
+        long r = SignalCalls.setAction(t, (int) sig,
+                new long[] {handler & 0xffffffffL, SA_RESETHAND | SA_NODEFER, 0, 0}, old);
+        return r < 0 ? r : old[0] & 0xffffffffL;
     }
 
     static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
@@ -82,29 +80,6 @@ final class Signal32 {
 
     static final long UNBLOCKABLE = (1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1));
 
-    /** sigprocmask with the old 32-bit sigset: only signals 1..32 change. */
-    static long sigprocmask(LinuxThread t, long how, long set, long oset) {
-        GuestMemory m = t.proc.mem;
-        long k = Structs32.belowStack(t, 16);
-        long cur = blocked(t, k);
-        if (set != 0) {
-            long s = (m.readInt(set) & 0xffffffffL) & ~UNBLOCKABLE;
-            long nw;
-            switch ((int) how) {
-                case SIG_BLOCK -> nw = cur | s;
-                case SIG_UNBLOCK -> nw = cur & ~s;
-                case SIG_SETMASK -> nw = (cur & ~0xffffffffL) | s;
-                default -> {
-                    return -Errno.EINVAL;
-                }
-            }
-            long r = setBlocked(t, k, nw);
-            if (r < 0) return r;
-        }
-        if (oset != 0) m.writeInt(oset, (int) cur);
-        return 0;
-    }
-
     static long sgetmask(LinuxThread t) {
         return blocked(t, Structs32.belowStack(t, 16)) & 0xffffffffL;
     }
@@ -114,21 +89,6 @@ final class Signal32 {
         long old = blocked(t, k);
         long r = setBlocked(t, k, (long) (int) mask & ~UNBLOCKABLE);
         return r < 0 ? r : old & 0xffffffffL;
-    }
-
-    static long sigpending(LinuxThread t, long set) {
-        long k = Structs32.belowStack(t, 16);
-        long r = Sys64.dispatch(t, Nr.RT_SIGPENDING, k, 8, 0, 0, 0, 0);
-        if (r < 0) return r;
-        t.proc.mem.writeInt(set, t.proc.mem.readInt(k));
-        return 0;
-    }
-
-    /** The old sigsuspend(history0, history1, mask): waits with signals 1..32 per {@code mask}, the rest clear. */
-    static long sigsuspend(LinuxThread t, long mask) {
-        long k = Structs32.belowStack(t, 16);
-        t.proc.mem.writeLong(k, mask & 0xffffffffL);
-        return Sys64.dispatch(t, Nr.RT_SIGSUSPEND, k, 8, 0, 0, 0, 0);
     }
 
     /** sigaltstack with the i386 stack_t {void *ss_sp; int ss_flags; size_t ss_size} (12 bytes). */

@@ -33,118 +33,33 @@ final class Socket32 {
         GuestMemory m = t.proc.mem;
         for (int k = 0; k < NARGS[(int) call]; k++) a[k] = m.readInt(argsVa + 4L * k) & 0xffffffffL;
         return switch ((int) call) {
-            case SYS_SOCKET -> socket(t, a[0], a[1], a[2]);
-            case SYS_BIND -> bind(t, Nr.BIND, a[0], a[1], a[2]);
-            case SYS_CONNECT -> bind(t, Nr.CONNECT, a[0], a[1], a[2]);
-            case SYS_LISTEN -> listen(t, Nr.LISTEN, a[0], a[1]);
-            case SYS_ACCEPT -> accept(t, a[0], a[1], a[2], 0);
-            case SYS_GETSOCKNAME -> nameCall(t, Nr.GETSOCKNAME, a[0], a[1], a[2]);
-            case SYS_GETPEERNAME -> nameCall(t, Nr.GETPEERNAME, a[0], a[1], a[2]);
-            case SYS_SOCKETPAIR -> socketpair(t, a[0], a[1], a[2], a[3]);
-            case SYS_SEND -> sendto(t, a[0], a[1], a[2], a[3], 0, 0);
-            case SYS_RECV -> recvfrom(t, a[0], a[1], a[2], a[3], 0, 0);
-            case SYS_SENDTO -> sendto(t, a[0], a[1], a[2], a[3], a[4], a[5]);
-            case SYS_RECVFROM -> recvfrom(t, a[0], a[1], a[2], a[3], a[4], a[5]);
-            case SYS_SHUTDOWN -> listen(t, Nr.SHUTDOWN, a[0], a[1]);
+            case SYS_SOCKET -> SocketCalls.socket(t, (int) a[0], (int) a[1], (int) a[2]);
+            case SYS_BIND -> SocketCalls.bind(t, (int) a[0], a[1], (int) a[2]);
+            case SYS_CONNECT -> SocketCalls.connect(t, (int) a[0], a[1], (int) a[2]);
+            case SYS_LISTEN -> SocketCalls.listen(t, (int) a[0], (int) a[1]);
+            case SYS_ACCEPT -> SocketCalls.accept4(t, (int) a[0], a[1], a[2], 0);
+            case SYS_GETSOCKNAME -> SocketCalls.name(t, Nr.GETSOCKNAME, (int) a[0], a[1], a[2]);
+            case SYS_GETPEERNAME -> SocketCalls.name(t, Nr.GETPEERNAME, (int) a[0], a[1], a[2]);
+            case SYS_SOCKETPAIR -> SocketCalls.socketpair(t, (int) a[0], (int) a[1], (int) a[2], a[3]);
+            case SYS_SEND -> SocketCalls.sendto(t, (int) a[0], a[1], a[2], (int) a[3], 0, 0);
+            case SYS_RECV -> SocketCalls.recvfrom(t, (int) a[0], a[1], a[2], (int) a[3], 0, 0);
+            case SYS_SENDTO -> SocketCalls.sendto(t, (int) a[0], a[1], a[2], (int) a[3], a[4], (int) a[5]);
+            case SYS_RECVFROM -> SocketCalls.recvfrom(t, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
+            case SYS_SHUTDOWN -> SocketCalls.shutdown(t, (int) a[0], (int) a[1]);
             case SYS_SETSOCKOPT -> setsockopt(t, a[0], a[1], a[2], a[3], a[4]);
             case SYS_GETSOCKOPT -> getsockopt(t, a[0], a[1], a[2], a[3], a[4]);
             case SYS_SENDMSG -> sendmsg(t, a[0], a[1], a[2]);
             case SYS_RECVMSG -> recvmsg(t, a[0], a[1], a[2]);
-            case SYS_ACCEPT4 -> accept(t, a[0], a[1], a[2], a[3]);
+            case SYS_ACCEPT4 -> SocketCalls.accept4(t, (int) a[0], a[1], a[2], (int) a[3]);
             case SYS_RECVMMSG -> recvmmsg(t, a[0], a[1], a[2], a[3], a[4], false);
             case SYS_SENDMMSG -> sendmmsg(t, a[0], a[1], a[2], a[3]);
             default -> -Errno.EINVAL;
         };
     }
 
-    /** bind and connect: (fd, address, length). */
-    static long bind(LinuxThread t, int nr, long fd, long addr, long len) {
-        int h = t.proc.fds.host((int) fd);
-        if (h < 0) return -Errno.EBADF;
-        return HostSyscall.call(nr, h, addrIn(t, addr, len), (int) len);
-    }
-
-    /** listen and shutdown: (fd, int). */
-    static long listen(LinuxThread t, int nr, long fd, long v) {
-        int h = t.proc.fds.host((int) fd);
-        if (h < 0) return -Errno.EBADF;
-        return HostSyscall.call(nr, h, (int) v);
-    }
-
-    /** A socket address the host will read (0 stays 0). */
-    private static long addrIn(LinuxThread t, long va, long len) {
-        return va == 0 ? 0 : FileCalls.buf(t, va, (int) len < 0 ? 0 : len, false);
-    }
-
-    /** A (sockaddr *, socklen_t *) pair the host will fill, as host pointers. */
-    private static long[] addrOut(LinuxThread t, long va, long lenVa) {
-        if (va == 0 || lenVa == 0) return new long[] {0, lenVa == 0 ? 0 : FileCalls.buf(t, lenVa, 4, true)};
-        int len = t.proc.mem.readInt(lenVa);
-        if (len < 0) throw GuestMemory.Fault.INSTANCE;
-        return new long[] {FileCalls.buf(t, va, len, true), FileCalls.buf(t, lenVa, 4, true)};
-    }
-
+    /** A descriptor received with SCM_RIGHTS becomes a guest one (or is closed if the table is full). */
     private static long install(LinuxThread t, long hostFd, boolean cloexec) {
-        if (hostFd < 0) return hostFd;
-        int fd = t.proc.fds.install(new FdTable.HostFile((int) hostFd, "socket:[" + hostFd + "]"), 0, cloexec);
-        if (fd < 0) HostSyscall.call(Nr.CLOSE, hostFd);
-        return fd;
-    }
-
-    static long socket(LinuxThread t, long domain, long type, long proto) {
-        long h = HostSyscall.call(Nr.SOCKET, (int) domain, (int) type | SOCK_CLOEXEC, (int) proto);
-        return install(t, h, (type & SOCK_CLOEXEC) != 0);
-    }
-
-    static long socketpair(LinuxThread t, long domain, long type, long proto, long sv) {
-        t.proc.mem.buffer(sv, 8, true);
-        MemorySegment h = Structs32.scratch();
-        long r = HostSyscall.call(Nr.SOCKETPAIR, (int) domain, (int) type | SOCK_CLOEXEC, (int) proto, h.address());
-        if (r < 0) return r;
-        boolean ce = (type & SOCK_CLOEXEC) != 0;
-        long g0 = install(t, h.get(I, 0), ce);
-        long hb = h.get(I, 4);
-        if (g0 < 0) {
-            HostSyscall.call(Nr.CLOSE, hb);
-            return g0;
-        }
-        long g1 = install(t, hb, ce);
-        if (g1 < 0) {
-            t.proc.fds.close((int) g0);
-            return g1;
-        }
-        t.proc.mem.writeInt(sv, (int) g0);
-        t.proc.mem.writeInt(sv + 4, (int) g1);
-        return 0;
-    }
-
-    static long accept(LinuxThread t, long fd, long addr, long lenVa, long flags) {
-        int h = t.proc.fds.host((int) fd);
-        if (h < 0) return -Errno.EBADF;
-        long[] o = addrOut(t, addr, lenVa);
-        long r = HostSyscall.call(Nr.ACCEPT4, h, o[0], o[1], (int) flags | SOCK_CLOEXEC);
-        return install(t, r, (flags & SOCK_CLOEXEC) != 0);
-    }
-
-    static long nameCall(LinuxThread t, int nr, long fd, long addr, long lenVa) {
-        int h = t.proc.fds.host((int) fd);
-        if (h < 0) return -Errno.EBADF;
-        long[] o = addrOut(t, addr, lenVa);
-        return HostSyscall.call(nr, h, o[0], o[1]);
-    }
-
-    static long sendto(LinuxThread t, long fd, long buf, long len, long flags, long addr, long alen) {
-        int h = t.proc.fds.host((int) fd);
-        if (h < 0) return -Errno.EBADF;
-        return HostSyscall.call(Nr.SENDTO, h, FileCalls.buf(t, buf, len, false), len, (int) flags,
-                addrIn(t, addr, alen), alen);
-    }
-
-    static long recvfrom(LinuxThread t, long fd, long buf, long len, long flags, long addr, long lenVa) {
-        int h = t.proc.fds.host((int) fd);
-        if (h < 0) return -Errno.EBADF;
-        long[] o = addrOut(t, addr, lenVa);
-        return HostSyscall.call(Nr.RECVFROM, h, FileCalls.buf(t, buf, len, true), len, (int) flags, o[0], o[1]);
+        return FdCalls.installNew(t, hostFd, "socket:[" + hostFd + "]", cloexec);
     }
 
     static long setsockopt(LinuxThread t, long fd, long level, long opt, long val, long len) {
@@ -156,7 +71,7 @@ final class Socket32 {
             Structs32.timevalIn(t.proc.mem, val, s, 0);
             return HostSyscall.call(Nr.SETSOCKOPT, h, SOL_SOCKET, (int) opt, s.address(), 16);
         }
-        return HostSyscall.call(Nr.SETSOCKOPT, h, (int) level, (int) opt, addrIn(t, val, len), (int) len);
+        return SocketCalls.setsockopt(t, (int) fd, (int) level, (int) opt, val, (int) len);
     }
 
     static long getsockopt(LinuxThread t, long fd, long level, long opt, long val, long lenVa) {
@@ -178,8 +93,7 @@ final class Socket32 {
             m.writeInt(lenVa, n);
             return 0;
         }
-        long[] o = addrOut(t, val, lenVa);
-        return HostSyscall.call(Nr.GETSOCKOPT, h, (int) level, (int) opt, o[0], o[1]);
+        return SocketCalls.getsockopt(t, (int) fd, (int) level, (int) opt, val, lenVa);
     }
 
     // ---- sendmsg / recvmsg ----
@@ -214,8 +128,14 @@ final class Socket32 {
             h.set(L, iovHost + 16L * k, len == 0 ? 0 : FileCalls.buf(t, base, len, receiving));
             h.set(L, iovHost + 16L * k + 8, len);
         }
-        h.set(L, 0, name == 0 ? 0 : FileCalls.buf(t, name, namelen, receiving));
-        h.set(L, 8, name == 0 ? 0 : namelen);
+        if (receiving) {
+            h.set(L, 0, name == 0 ? 0 : FileCalls.buf(t, name, namelen, true));
+            h.set(L, 8, name == 0 ? 0 : namelen);
+        } else {
+            // A relative AF_UNIX path names a file in the guest's working directory.
+            h.set(L, 0, SocketCalls.address(t, name, namelen));
+            h.set(L, 8, name == 0 ? 0 : SocketCalls.addressLen(t, name, namelen));
+        }
         h.set(L, 16, h.address() + iovHost);
         h.set(L, 24, iovlen);
         long hostCtl = 0;
@@ -314,9 +234,15 @@ final class Socket32 {
         if (hfd < 0) return -Errno.EBADF;
         int controllen = t.proc.mem.readInt(msgVa + 20), iovlen = t.proc.mem.readInt(msgVa + 12);
         MemorySegment h = Structs32.hostBuffer(64 + 16L * Math.max(0, Math.min(iovlen, 1024)) + 2L * Math.max(controllen, 0) + 64);
-        long r = msgIn(t, msgVa, h, false);
+        long r;
+        try {
+            r = msgIn(t, msgVa, h, false);
+        } catch (SocketCalls.NameTooLong e) {
+            return -Errno.ENAMETOOLONG;
+        }
         if (r < 0) return r;
-        return HostSyscall.call(Nr.SENDMSG, hfd, h.address(), (int) flags);
+        r = Blocking.call(t, Blocking.ERESTARTSYS, Nr.SENDMSG, hfd, h.address(), (int) flags, 0, 0, 0);
+        return (flags & SocketCalls.MSG_NOSIGNAL) != 0 ? r : FileCalls.sigpipe(t, r);
     }
 
     static long recvmsg(LinuxThread t, long fd, long msgVa, long flags) {
@@ -328,7 +254,7 @@ final class Socket32 {
         MemorySegment h = Structs32.hostBuffer(64 + 16L * Math.max(0, Math.min(iovlen, 1024)) + 2L * Math.max(controllen, 0) + 64);
         long hostCtl = msgIn(t, msgVa, h, true);
         if (hostCtl < 0) return hostCtl;
-        long r = HostSyscall.call(Nr.RECVMSG, hfd, h.address(), (int) flags | MSG_CMSG_CLOEXEC);
+        long r = Blocking.call(t, Blocking.ERESTARTSYS, Nr.RECVMSG, hfd, h.address(), (int) flags | MSG_CMSG_CLOEXEC, 0, 0, 0);
         if (r < 0) return r;
         // The host always gets MSG_CMSG_CLOEXEC (jemu's own descriptors are close-on-exec); Linux echoes the
         // caller's MSG_CMSG_CLOEXEC in msg_flags.

@@ -34,7 +34,7 @@ final class Syscalls32 {
             eventfd signalfd4 eventfd2 epoll_create1 dup3 pipe2 inotify_init1 prlimit64 syncfs sched_setattr
             sched_getattr renameat2 seccomp getrandom memfd_create membarrier mlock2 copy_file_range statx rseq
             pidfd_send_signal pidfd_open clone3 close_range openat2 pidfd_getfd faccessat2 futex_waitv execve
-            execveat
+            execveat restart_syscall rt_sigreturn timer_getoverrun timer_delete
             """;
 
     /** i386 calls that are an x86-64 call of another name with the same arguments: {i386, x86-64}. */
@@ -114,13 +114,14 @@ final class Syscalls32 {
             case Nr32.CHOWN -> Sys64.dispatch(t, Nr.CHOWN, a0, Proc32.high(a1), Proc32.high(a2), 0, 0, 0);
             case Nr32.FCHOWN -> Sys64.dispatch(t, Nr.FCHOWN, a0, Proc32.high(a1), Proc32.high(a2), 0, 0, 0);
             case Nr32.SELECT -> Select32.oldSelect(t, a0);
-            case Nr32.NEWSELECT -> Select32.select(t, a0, a1, a2, a3, a4, Select32.TIMEVAL);
-            case Nr32.PSELECT6 -> Select32.select(t, a0, a1, a2, a3, a4, Select32.TIMESPEC32);
-            case Nr32.PSELECT6_TIME64 -> Select32.select(t, a0, a1, a2, a3, a4, Select32.TIMESPEC64);
-            case Nr32.PPOLL -> Select32.ppoll(t, a0, a1, a2, false);
-            case Nr32.PPOLL_TIME64 -> Select32.ppoll(t, a0, a1, a2, true);
+            case Nr32.NEWSELECT -> Select32.select(t, a0, a1, a2, a3, a4, Select32.TIMEVAL, 0);
+            case Nr32.PSELECT6 -> Select32.select(t, a0, a1, a2, a3, a4, Select32.TIMESPEC32, a5);
+            case Nr32.PSELECT6_TIME64 -> Select32.select(t, a0, a1, a2, a3, a4, Select32.TIMESPEC64, a5);
+            case Nr32.PPOLL -> Select32.ppoll(t, a0, a1, a2, false, a3, a4);
+            case Nr32.PPOLL_TIME64 -> Select32.ppoll(t, a0, a1, a2, true, a3, a4);
+            case Nr32.EPOLL_PWAIT2 -> time64(t, Nr.EPOLL_PWAIT2, a3, 1, a0, a1, a2, a3, a4, a5);
             case Nr32.TIMERFD_SETTIME -> Time32.timerfdSettime(t, (int) a0, (int) a1, a2, a3, false);
-            case Nr32.TIMERFD_SETTIME64 -> Time32.timerfdSettime(t, (int) a0, (int) a1, a2, a3, true);
+            case Nr32.TIMERFD_SETTIME64 -> time64(t, Nr.TIMERFD_SETTIME, a2, 2, a0, a1, a2, a3, 0, 0);
             case Nr32.TIMERFD_GETTIME -> Time32.timerfdGettime(t, (int) a0, a1, false);
 
             // ---- memory ----
@@ -132,11 +133,11 @@ final class Syscalls32 {
             case Nr32.TIME -> Time32.time(t, a0);
             case Nr32.GETTIMEOFDAY -> Time32.gettimeofday(t, a0, a1);
             case Nr32.SETTIMEOFDAY, Nr32.STIME, Nr32.CLOCK_SETTIME, Nr32.CLOCK_SETTIME64 -> -Errno.EPERM;
-            case Nr32.CLOCK_GETTIME -> Time32.clockGet(t, Nr.CLOCK_GETTIME, a0, a1, false);
-            case Nr32.CLOCK_GETRES -> Time32.clockGet(t, Nr.CLOCK_GETRES, a0, a1, false);
-            case Nr32.NANOSLEEP -> Time32.nanosleep(t, a0, a1, false);
-            case Nr32.CLOCK_NANOSLEEP -> Time32.clockNanosleep(t, a0, a1, a2, a3, false);
-            case Nr32.CLOCK_NANOSLEEP_TIME64 -> Time32.clockNanosleep(t, a0, a1, a2, a3, true);
+            case Nr32.CLOCK_GETTIME -> Time32.clockGet(t, Nr.CLOCK_GETTIME, a0, a1);
+            case Nr32.CLOCK_GETRES -> Time32.clockGet(t, Nr.CLOCK_GETRES, a0, a1);
+            case Nr32.NANOSLEEP -> Time32.nanosleep(t, a0, a1);
+            case Nr32.CLOCK_NANOSLEEP -> Time32.clockNanosleep(t, a0, a1, a2, a3);
+            case Nr32.CLOCK_NANOSLEEP_TIME64 -> time64(t, Nr.CLOCK_NANOSLEEP, a2, 1, a0, a1, a2, a3, 0, 0);
             case Nr32.SCHED_RR_GET_INTERVAL -> Time32.rrInterval(t, a0, a1);
             case Nr32.TIMES -> Time32.times(t, a0);
             case Nr32.GETRUSAGE -> Time32.getrusage(t, a0, a1);
@@ -170,55 +171,52 @@ final class Syscalls32 {
             case Nr32.GET_THREAD_AREA -> UserSegments.getThreadArea(t.cpu, m, a0);
 
             // ---- processes ----
-            case Nr32.WAITPID -> Proc32.wait4(t, s32(a0), a1, a2, 0);
+            case Nr32.WAITPID -> Sys64.dispatch(t, Nr.WAIT4, s32(a0), a1, a2, 0, 0, 0);
             case Nr32.WAIT4 -> Proc32.wait4(t, s32(a0), a1, a2, a3);
             case Nr32.WAITID -> Proc32.waitid(t, a0, a1, a2, a3, a4);
             case Nr32.CLONE -> Proc32.clone(t, a0, a1, a2, a3, a4);
 
-            // ---- signals ----
+            // ---- signals, timers, futexes ----
             case Nr32.RT_SIGACTION -> Signal32.sigaction(t, a0, a1, a2, a3, false);
             case Nr32.SIGACTION -> Signal32.sigaction(t, a0, a1, a2, 8, true);
             case Nr32.SIGNAL -> Signal32.signal(t, a0, a1);
-            case Nr32.SIGPROCMASK -> Signal32.sigprocmask(t, a0, a1, a2);
+            case Nr32.SIGPROCMASK -> SignalCalls.sigprocmaskOld(t, (int) a0, a1, a2);
             case Nr32.SGETMASK -> Signal32.sgetmask(t);
             case Nr32.SSETMASK -> Signal32.ssetmask(t, a0);
-            case Nr32.SIGPENDING -> Signal32.sigpending(t, a0);
-            case Nr32.SIGSUSPEND -> Signal32.sigsuspend(t, a2);
+            case Nr32.SIGPENDING -> SignalCalls.rtSigpending(t, a0, 4);
+            case Nr32.SIGSUSPEND -> SignalCalls.sigsuspendOld(t, a2);
             case Nr32.SIGALTSTACK -> Signal32.sigaltstack(t, a0, a1);
             case Nr32.RT_SIGTIMEDWAIT -> Signal32.sigtimedwait(t, a0, a1, a2, a3, false);
             case Nr32.RT_SIGTIMEDWAIT_TIME64 -> Signal32.sigtimedwait(t, a0, a1, a2, a3, true);
             case Nr32.RT_SIGQUEUEINFO -> Signal32.sigqueueinfo(t, Nr.RT_SIGQUEUEINFO, a0, a1, 0, a2);
             case Nr32.RT_TGSIGQUEUEINFO -> Signal32.sigqueueinfo(t, Nr.RT_TGSIGQUEUEINFO, a0, a1, a2, a3);
-            case Nr32.SIGRETURN, Nr32.RT_SIGRETURN -> sigreturn(t, nr);
+            case Nr32.SIGRETURN -> SignalCalls.sigreturn(t);
             case Nr32.SETITIMER -> Signal32.itimer(t, true, a0, a1, a2);
             case Nr32.GETITIMER -> Signal32.itimer(t, false, a0, a1, 0);
             case Nr32.TIMER_CREATE -> Signal32.timerCreate(t, a0, a1, a2);
             case Nr32.TIMER_SETTIME -> Signal32.timerTime(t, true, a0, a1, a2, a3);
             case Nr32.TIMER_GETTIME -> Signal32.timerTime(t, false, a0, 0, a1, 0);
-            case Nr32.TIMER_SETTIME64 -> {
-                Structs32.clearNsecPadding(m, a2, 2);
-                yield Sys64.dispatch(t, Signal32.TIMER_SETTIME, a0, a1, a2, a3, 0, 0);
-            }
+            case Nr32.TIMER_SETTIME64 -> time64(t, Signal32.TIMER_SETTIME, a2, 2, a0, a1, a2, a3, 0, 0);
             case Nr32.FUTEX -> Signal32.futex(t, a0, a1, a2, a3, a4, a5, false);
             case Nr32.FUTEX_TIME64 -> Signal32.futex(t, a0, a1, a2, a3, a4, a5, true);
 
             // ---- sockets ----
             case Nr32.SOCKETCALL -> Socket32.socketcall(t, a0, a1);
-            case Nr32.SOCKET -> Socket32.socket(t, a0, a1, a2);
-            case Nr32.SOCKETPAIR -> Socket32.socketpair(t, a0, a1, a2, a3);
-            case Nr32.BIND -> Socket32.bind(t, Nr.BIND, a0, a1, a2);
-            case Nr32.CONNECT -> Socket32.bind(t, Nr.CONNECT, a0, a1, a2);
-            case Nr32.LISTEN -> Socket32.listen(t, Nr.LISTEN, a0, a1);
-            case Nr32.ACCEPT4 -> Socket32.accept(t, a0, a1, a2, a3);
+            case Nr32.SOCKET -> SocketCalls.socket(t, (int) a0, (int) a1, (int) a2);
+            case Nr32.SOCKETPAIR -> SocketCalls.socketpair(t, (int) a0, (int) a1, (int) a2, a3);
+            case Nr32.BIND -> SocketCalls.bind(t, (int) a0, a1, (int) a2);
+            case Nr32.CONNECT -> SocketCalls.connect(t, (int) a0, a1, (int) a2);
+            case Nr32.LISTEN -> SocketCalls.listen(t, (int) a0, (int) a1);
+            case Nr32.ACCEPT4 -> SocketCalls.accept4(t, (int) a0, a1, a2, (int) a3);
             case Nr32.GETSOCKOPT -> Socket32.getsockopt(t, a0, a1, a2, a3, a4);
             case Nr32.SETSOCKOPT -> Socket32.setsockopt(t, a0, a1, a2, a3, a4);
-            case Nr32.GETSOCKNAME -> Socket32.nameCall(t, Nr.GETSOCKNAME, a0, a1, a2);
-            case Nr32.GETPEERNAME -> Socket32.nameCall(t, Nr.GETPEERNAME, a0, a1, a2);
-            case Nr32.SENDTO -> Socket32.sendto(t, a0, a1, a2, a3, a4, a5);
-            case Nr32.RECVFROM -> Socket32.recvfrom(t, a0, a1, a2, a3, a4, a5);
+            case Nr32.GETSOCKNAME -> SocketCalls.name(t, Nr.GETSOCKNAME, (int) a0, a1, a2);
+            case Nr32.GETPEERNAME -> SocketCalls.name(t, Nr.GETPEERNAME, (int) a0, a1, a2);
+            case Nr32.SENDTO -> SocketCalls.sendto(t, (int) a0, a1, a2, (int) a3, a4, (int) a5);
+            case Nr32.RECVFROM -> SocketCalls.recvfrom(t, (int) a0, a1, a2, (int) a3, a4, a5);
             case Nr32.SENDMSG -> Socket32.sendmsg(t, a0, a1, a2);
             case Nr32.RECVMSG -> Socket32.recvmsg(t, a0, a1, a2);
-            case Nr32.SHUTDOWN -> Socket32.listen(t, Nr.SHUTDOWN, a0, a1);
+            case Nr32.SHUTDOWN -> SocketCalls.shutdown(t, (int) a0, (int) a1);
             case Nr32.SENDMMSG -> Socket32.sendmmsg(t, a0, a1, a2, a3);
             case Nr32.RECVMMSG -> Socket32.recvmmsg(t, a0, a1, a2, a3, a4, false);
             case Nr32.RECVMMSG_TIME64 -> Socket32.recvmmsg(t, a0, a1, a2, a3, a4, true);
@@ -227,8 +225,13 @@ final class Syscalls32 {
         };
     }
 
-    /** sigreturn/rt_sigreturn: the i386 signal frames belong to the signal code (SigFrameI386). */
-    private static long sigreturn(LinuxThread t, int nr) {
-        return Sys64.unimplemented(t, nr, SyscallNames.i386(nr));
+    /**
+     * A *_time64 call whose 64-bit timespec input(s) at {@code ts} ({@code count} of them) the shared x86-64
+     * implementation reads as they are, once their padding is cleared.
+     */
+    private static long time64(LinuxThread t, int nr64, long ts, int count, long a0, long a1, long a2, long a3,
+                               long a4, long a5) {
+        Structs32.clearNsecPadding(t.proc.mem, ts, count);
+        return Sys64.dispatch(t, nr64, a0, a1, a2, a3, a4, a5);
     }
 }

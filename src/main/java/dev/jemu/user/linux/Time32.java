@@ -27,61 +27,71 @@ final class Time32 {
         return 0;
     }
 
-    /** clock_gettime and clock_getres with a 32- or 64-bit timespec. */
-    static long clockGet(LinuxThread t, int nr, long clock, long ts, boolean t64) {
-        MemorySegment h = Structs32.scratch();
-        long r = HostSyscall.call(nr, (int) clock, ts == 0 ? 0 : h.address());
+    /**
+     * clock_gettime and clock_getres with a 32-bit timespec: the shared call (which knows the guest's CPU-time
+     * clocks) fills an x86-64 one below the stack, narrowed here.
+     */
+    static long clockGet(LinuxThread t, int nr, long clock, long ts) {
+        long k = ts == 0 ? 0 : Structs32.belowStack(t, 16);
+        long r = Sys64.dispatch(t, nr, (int) clock, k, 0, 0, 0, 0);
         if (r < 0 || ts == 0) return r;
-        Structs32.timespecOut(t.proc.mem, ts, t64, h, 0);
+        GuestMemory m = t.proc.mem;
+        m.buffer(ts, 8, true);
+        m.writeInt(ts, (int) m.readLong(k));
+        m.writeInt(ts + 4, (int) m.readLong(k + 8));
         return r;
     }
 
-    static long nanosleep(LinuxThread t, long req, long rem, boolean t64) {
-        MemorySegment h = Structs32.scratch();
-        GuestMemory m = t.proc.mem;
-        Structs32.timespecIn(m, req, t64, h, 0);
-        long r = HostSyscall.call(Nr.NANOSLEEP, h.address(), h.address() + 16);
-        if (r == -Errno.EINTR && rem != 0) Structs32.timespecOut(m, rem, t64, h, 16);
-        return r;
+    /** nanosleep with 32-bit timespecs, through the shared (interruptible, restartable) sleep. */
+    static long nanosleep(LinuxThread t, long req, long rem) {
+        return sleep(t, Nr.NANOSLEEP, 0, 0, req, rem);
     }
 
-    static final int TIMER_ABSTIME = 1;
+    static long clockNanosleep(LinuxThread t, long clock, long flags, long req, long rem) {
+        return sleep(t, Nr.CLOCK_NANOSLEEP, clock, flags, req, rem);
+    }
 
-    static long clockNanosleep(LinuxThread t, long clock, long flags, long req, long rem, boolean t64) {
-        MemorySegment h = Structs32.scratch();
+    private static long sleep(LinuxThread t, int nr, long clock, long flags, long req, long rem) {
         GuestMemory m = t.proc.mem;
-        Structs32.timespecIn(m, req, t64, h, 0);
-        long r = HostSyscall.call(Nr.CLOCK_NANOSLEEP, (int) clock, (int) flags, h.address(), h.address() + 16);
-        if (r == -Errno.EINTR && rem != 0 && (flags & TIMER_ABSTIME) == 0) Structs32.timespecOut(m, rem, t64, h, 16);
+        long k = Structs32.belowStack(t, 32);
+        m.writeLong(k, m.readInt(req));
+        m.writeLong(k + 8, m.readInt(req + 4));
+        long rem64 = rem == 0 ? 0 : k + 16;
+        long r = nr == Nr.NANOSLEEP ? Sys64.dispatch(t, nr, k, rem64, 0, 0, 0, 0)
+                : Sys64.dispatch(t, nr, (int) clock, (int) flags, k, rem64, 0, 0);
+        if (rem != 0 && (r == -Errno.EINTR || Blocking.isRestart(r))) {
+            m.buffer(rem, 8, true);
+            m.writeInt(rem, (int) m.readLong(k + 16));
+            m.writeInt(rem + 4, (int) m.readLong(k + 24));
+        }
         return r;
     }
 
     /** times: four 32-bit clock_t; the result is the tick count truncated to 32 bits, as compat Linux returns it. */
     static long times(LinuxThread t, long buf) {
-        MemorySegment h = Structs32.scratch();
-        long r = HostSyscall.call(Nr.TIMES, h.address());
+        long k = buf == 0 ? 0 : Structs32.belowStack(t, 32);
+        long r = Sys64.dispatch(t, Nr.TIMES, k, 0, 0, 0, 0, 0);
         if (r < 0 && r > -4096) return r;
         if (buf != 0) {
             GuestMemory m = t.proc.mem;
             m.buffer(buf, 16, true);
-            for (int k = 0; k < 4; k++) m.writeInt(buf + 4L * k, (int) h.get(L, 8L * k));
+            for (int i = 0; i < 4; i++) m.writeInt(buf + 4L * i, (int) m.readLong(k + 8L * i));
         }
         return r & 0xffffffffL;
     }
 
-    /** Writes a host struct rusage (144 bytes) as the i386 one (72 bytes: two timevals and 14 longs). */
-    static void rusageOut(GuestMemory m, long va, MemorySegment h, long off) {
-        m.buffer(va, 72, true);
-        Structs32.timevalOut(m, va, h, off);
-        Structs32.timevalOut(m, va + 8, h, off + 16);
-        for (int k = 0; k < 14; k++) m.writeInt(va + 16 + 4L * k, (int) h.get(L, off + 32 + 8L * k));
+    /** Writes an x86-64 struct rusage (144 bytes, in guest memory at {@code src}) as the i386 one (72 bytes). */
+    static void rusageOut(GuestMemory m, long dst, long src) {
+        m.buffer(dst, 72, true);
+        for (int i = 0; i < 4; i++) m.writeInt(dst + 4L * i, (int) m.readLong(src + 8L * i));
+        for (int i = 0; i < 14; i++) m.writeInt(dst + 16 + 4L * i, (int) m.readLong(src + 32 + 8L * i));
     }
 
     static long getrusage(LinuxThread t, long who, long ru) {
-        MemorySegment h = Structs32.scratch();
-        long r = HostSyscall.call(Nr.GETRUSAGE, (int) who, h.address());
+        long k = Structs32.belowStack(t, 144);
+        long r = Sys64.dispatch(t, Nr.GETRUSAGE, (int) who, k, 0, 0, 0, 0);
         if (r < 0) return r;
-        rusageOut(t.proc.mem, ru, h, 0);
+        rusageOut(t.proc.mem, ru, k);
         return 0;
     }
 

@@ -83,13 +83,13 @@ class AtomicTest {
 
     @Test
     void lockedIncrementsFromTwoThreadsAreAtomic() throws Exception {
-        // Two vCPUs on one RAM each add 1 to the same counter 200000 times with LOCK XADD / LOCK CMPXCHG loops.
+        // Two vCPUs on one RAM each add 1 to the same counter 50000 times with LOCK XADD / LOCK CMPXCHG loops.
         CpuTester t1 = new CpuTester(64);
         CpuTester t2 = new CpuTester(64);
         t2.cpu.mem = new dev.jemu.memory.SoftMmu(t1.ram, t1.cpu.mem.backend());
         t2.cpu.regs[X86Cpu.RSP] = CpuTester.STACK_TOP - 0x10000;
         byte[] xadd = CpuTester.nasm(64, """
-                mov ecx, 200000
+                mov ecx, 50000
                 mov edx, 1
             l:  lock xadd [rdi], rdx
                 mov edx, 1
@@ -97,7 +97,7 @@ class AtomicTest {
                 jnz l
                 hlt""");
         byte[] cas = CpuTester.nasm(64, """
-                mov ecx, 200000
+                mov ecx, 50000
             l:  mov rax, [rdi]
             r:  lea rbx, [rax+1]
                 lock cmpxchg [rdi], rbx
@@ -116,6 +116,6 @@ class AtomicTest {
         t1.cpu.rip = CpuTester.CODE;
         assertEquals(X86Exception.EXIT_HLT, t1.interp.run().vector);
         th.join();
-        assertEquals(400000, t1.cpu.mem.read64(CpuTester.DATA));
+        assertEquals(100000, t1.cpu.mem.read64(CpuTester.DATA));
     }
 }

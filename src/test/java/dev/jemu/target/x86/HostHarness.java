@@ -98,43 +98,60 @@ final class HostHarness {
         return program(asmBits, forms);
     }
 
+    private final java.util.Map<Integer, byte[]> assembled = new java.util.HashMap<>();
+
+    /** The whole program assembled for {@code asmBits} (the native and emulated 32-bit runs share it). */
+    byte[] code(int asmBits) {
+        return assembled.computeIfAbsent(asmBits, b -> CpuTester.nasm(b, program(b)));
+    }
+
     /** The program running the loops of {@code part} (numbered forms). */
     String program(int asmBits, List<Form> part) {
         number();
         boolean b64 = asmBits == 64;
-        String bp = b64 ? "rbp" : "ebp";
+        String bp = b64 ? "rbp" : "ebp", sp = b64 ? "rsp" : "esp";
         String[] r = b64 ? new String[]{"rax", "rbx", "rcx", "rdx", "rsi", "rdi"}
                 : new String[]{"eax", "ebx", "ecx", "edx", "esi", "edi"};
         String w = b64 ? "qword" : "dword";
+        String ptr = asmBits == 64 ? "qword" : asmBits == 32 ? "dword" : "word";
+        int ret = asmBits / 8, slot = b64 ? 8 : 4; // return address and pushed argument sizes
         StringBuilder s = new StringBuilder();
         s.append("bits ").append(asmBits).append('\n');
         s.append("call body\nhlt\ntimes 16-($-$$) nop\nbody:\n");
         if (b64) s.append("push rbx\npush rbp\npush r12\npush r13\npush r14\npush r15\n");
         else s.append("push ebx\npush ebp\npush esi\npush edi\n");
+        // Per form: the runner below with the record pointer in EBP, the count and the snippet on the stack.
         int n = 0;
         for (Form f : part) {
             if (f.cases.isEmpty()) continue;
             n++;
-            long addr = CpuTester.DATA + (long) f.first * REC;
-            s.append("mov ").append(bp).append(", ").append(addr).append('\n');
-            s.append(b64 ? "push qword " : "push dword ").append(f.cases.size()).append('\n');
-            s.append("L").append(n).append(":\n");
-            for (int k = 0; k < 6; k++) s.append("mov ").append(r[k]).append(", [").append(bp).append('+').append(8 * k).append("]\n");
-            s.append("push ").append(w).append(" [").append(bp).append("+48]\n");
-            s.append(b64 ? "popfq\n" : "popfd\n");
-            s.append(f.asm.replace("MEM", bp + "+64")).append('\n');
-            s.append(b64 ? "pushfq\n" : "pushfd\n");
-            s.append("pop ").append(w).append(" [").append(bp).append('+').append(OUT + 48).append("]\n");
-            for (int k = 0; k < 6; k++) s.append("mov [").append(bp).append('+').append(OUT + 8 * k).append("], ").append(r[k]).append('\n');
-            s.append("lea ").append(bp).append(", [").append(bp).append('+').append(REC).append("]\n");
-            s.append("dec dword [").append(b64 ? "rsp" : "esp").append("]\n");
-            s.append("jnz L").append(n).append('\n');
-            s.append(b64 ? "add rsp, 8\n" : "add esp, 4\n");
+            s.append("mov ").append(bp).append(", ").append(CpuTester.DATA + (long) f.first * REC).append('\n');
+            s.append("push ").append(w).append(' ').append(f.cases.size()).append('\n');
+            s.append("push ").append(w).append(" S").append(n).append('\n');
+            s.append("call runner\nadd ").append(sp).append(", ").append(2 * slot).append('\n');
         }
         s.append("cld\n");
         if (b64) s.append("pop r15\npop r14\npop r13\npop r12\npop rbp\npop rbx\n");
         else s.append("pop edi\npop esi\npop ebp\npop ebx\n");
         s.append("ret\n");
+        // The runner: for each record, load the registers and flags, call the snippet, store them.
+        s.append("runner:\n");
+        for (int k = 0; k < 6; k++) s.append("mov ").append(r[k]).append(", [").append(bp).append('+').append(8 * k).append("]\n");
+        s.append("push ").append(w).append(" [").append(bp).append("+48]\n");
+        s.append(b64 ? "popfq\n" : "popfd\n");
+        s.append("call ").append(ptr).append(" [").append(sp).append('+').append(ret).append("]\n");
+        s.append(b64 ? "pushfq\n" : "pushfd\n");
+        s.append("pop ").append(w).append(" [").append(bp).append('+').append(OUT + 48).append("]\n");
+        for (int k = 0; k < 6; k++) s.append("mov [").append(bp).append('+').append(OUT + 8 * k).append("], ").append(r[k]).append('\n');
+        s.append("lea ").append(bp).append(", [").append(bp).append('+').append(REC).append("]\n");
+        s.append("dec dword [").append(sp).append('+').append(ret + slot).append("]\n");
+        s.append("jnz runner\nret\n");
+        n = 0;
+        for (Form f : part) {
+            if (f.cases.isEmpty()) continue;
+            n++;
+            s.append('S').append(n).append(":\n").append(f.asm.replace("MEM", bp + "+64")).append("\nret\n");
+        }
         return s.toString();
     }
 
@@ -181,15 +198,21 @@ final class HostHarness {
     private static synchronized Path loader(int bits) throws IOException, InterruptedException {
         int k = bits == 64 ? 0 : 1;
         if (loaders[k] == null) {
-            Path dir = Files.createTempDirectory("jemu-host");
-            Path src = dir.resolve("loader.c"), exe = dir.resolve("loader" + bits);
-            Files.writeString(src, LOADER.formatted(CpuTester.CODE, CpuTester.DATA));
-            List<String> cmd = bits == 64 ? List.of("gcc", "-O1", "-o", exe.toString(), src.toString())
-                    : List.of("i686-linux-gnu-gcc", "-O1", "-static", "-o", exe.toString(), src.toString());
-            exec(cmd);
-            exe.toFile().deleteOnExit();
-            src.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
+            // Built once and kept under target/ between runs (named after the source, so edits rebuild it).
+            String src = LOADER.formatted(CpuTester.CODE, CpuTester.DATA);
+            Path dir = Path.of("target", "host-harness").toAbsolutePath();
+            Files.createDirectories(dir);
+            Path exe = dir.resolve("loader" + bits + "-" + Integer.toHexString(src.hashCode()));
+            if (!Files.isExecutable(exe)) {
+                Path c = Files.createTempFile(dir, "loader", ".c"), tmp = Files.createTempFile(dir, "loader", ".exe");
+                Files.writeString(c, src);
+                List<String> cmd = bits == 64 ? List.of("gcc", "-O1", "-o", tmp.toString(), c.toString())
+                        : List.of("i686-linux-gnu-gcc", "-O1", "-static", "-o", tmp.toString(), c.toString());
+                exec(cmd);
+                Files.delete(c);
+                Files.move(tmp, exe, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
             loaders[k] = exe;
         }
         return loaders[k];
@@ -208,7 +231,7 @@ final class HostHarness {
     byte[] runNative() {
         int nb = bits == 64 ? 64 : 32;
         try {
-            byte[] code = CpuTester.nasm(nb, program(nb));
+            byte[] code = code(nb);
             Path dir = Files.createTempDirectory("jemu-run");
             Path c = dir.resolve("code"), d = dir.resolve("in"), o = dir.resolve("out");
             Files.write(c, code);
@@ -235,11 +258,13 @@ final class HostHarness {
         // The records go from DATA up; the stack lives at the top of RAM, above them.
         if (CpuTester.DATA + in.length > CpuTester.RAM_SIZE - 0x10000) throw new IllegalStateException("too many cases");
         t.cpu.regs[X86Cpu.RSP] = CpuTester.RAM_SIZE - 64;
-        t.load(CpuTester.DATA, in);
+        java.lang.foreign.MemorySegment.copy(in, 0, t.ram.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                CpuTester.DATA, in.length);
         // 16-bit code cannot jump beyond 64 KiB: run the forms in several programs there.
         int chunk = emuBits == 16 ? 150 : forms.size();
         for (int k = 0; k < forms.size(); k += chunk) {
-            byte[] code = CpuTester.nasm(emuBits, program(emuBits, forms.subList(k, Math.min(forms.size(), k + chunk))));
+            byte[] code = emuBits != 16 ? code(emuBits)
+                    : CpuTester.nasm(emuBits, program(emuBits, forms.subList(k, Math.min(forms.size(), k + chunk))));
             if (emuBits == 16 && code.length > 0xff00) throw new IllegalStateException("16-bit program too large");
             X86Exception e = run(t, emuBits, code);
             if (e != null) {
@@ -248,7 +273,8 @@ final class HostHarness {
             }
         }
         byte[] out = new byte[in.length];
-        for (int k = 0; k < out.length; k++) out[k] = (byte) t.cpu.mem.read8(CpuTester.DATA + k);
+        java.lang.foreign.MemorySegment.copy(t.ram.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, CpuTester.DATA,
+                out, 0, out.length);
         return out;
     }
 

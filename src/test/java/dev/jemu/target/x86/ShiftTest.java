@@ -49,6 +49,9 @@ class ShiftTest {
                 }
             }
         }
+        // /6 is an alias of SHL (nasm encodes SAL as /4): D0 /6, D2 /6 and C0 /6 on AL
+        HostHarness.Form sal6 = h.form("db 0xd0, 0xf0\ndb 0xd2, 0xf3\ndb 0xc0, 0xf2, 3");
+        for (int n = 0; n < 30; n++) sal6.add(rnd(h, n));
         // Other registers: AH, and in 64-bit mode the REX byte registers and r8..r15.
         HostHarness.Form ah = h.form("rcl ah, cl\nshl bh, 3");
         for (int n = 0; n < 20; n++) ah.add(rnd(h, n));

@@ -93,7 +93,8 @@ class BusyboxTest {
     @TestFactory
     Stream<DynamicContainer> busyboxMatchesNative() {
         return Stream.of(Arch.values()).map(a -> DynamicContainer.dynamicContainer(a.debian,
-                CASES.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(a, c)))));
+                CASES.stream().map(c -> DynamicTest.dynamicTest(c.name(),
+                        java.net.URI.create("busybox:" + a.debian + "/" + c.name()), () -> check(a, c)))));
     }
 
     private static void check(Arch arch, Case c) {

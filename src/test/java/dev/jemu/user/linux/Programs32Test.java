@@ -42,4 +42,14 @@ class Programs32Test {
     void identityLimitsAndSignalMasks() {
         Run32.assertSameAsNative("misc32", Run32.gcc("misc32.c"));
     }
+
+    @Test
+    void threads() {
+        Run32.assertSameAsNative("threads32", Run32.gcc("threads32.c"));
+    }
+
+    @Test
+    void signalDelivery() {
+        Run32.assertSameAsNative("signals32", Run32.gcc("signals32.c"));
+    }
 }
