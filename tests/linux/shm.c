@@ -2,6 +2,7 @@
    mutex, i.e. a shared futex), a shared file mapping whose writes reach the file, mprotect and mremap of
    shared mappings, and private mappings staying private across fork. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -44,6 +45,24 @@ int main(void) {
     printf("shared counter: %ld\n", sh->counter);
     printf("shared message: %s\n", sh->msg);
     printf("private stays: %d\n", *priv);
+
+    /* a robust process-shared mutex whose owner dies holding it: the next locker gets EOWNERDEAD */
+    pthread_mutex_t *rm = (pthread_mutex_t *) (sh + 1);
+    pthread_mutexattr_t ra;
+    pthread_mutexattr_init(&ra);
+    pthread_mutexattr_setpshared(&ra, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&ra, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(rm, &ra);
+    pid_t owner = fork();
+    if (owner == 0) {
+        pthread_mutex_lock(rm);
+        _exit(0);
+    }
+    waitpid(owner, NULL, 0);
+    int lr = pthread_mutex_lock(rm);
+    printf("robust lock after owner died: %s\n", lr == EOWNERDEAD ? "EOWNERDEAD" : lr == 0 ? "0" : "other");
+    if (lr == EOWNERDEAD) pthread_mutex_consistent(rm);
+    printf("unlock: %d\n", pthread_mutex_unlock(rm));
 
     /* a shared file mapping: writes reach the file */
     char path[] = "/tmp/jemu-shm-XXXXXX";
