@@ -5,15 +5,15 @@ import dev.jemu.hw.core.IrqLine;
 import dev.jemu.util.Log;
 
 /**
- * The Intel 8042 keyboard controller at ports 0x60 (data) and 0x64 (status / command), with a
+ * The Intel 8042 keyboard controller at ports 0x60 ({@link #dataPort()}) and 0x64 ({@link #commandPort()}: status
+ * on read, command on write), two separate one-port mappings since 0x61 between them is another device; with a
  * {@link Ps2Keyboard} on its first port (IRQ 1) and a {@link Ps2Mouse} on its auxiliary port (IRQ 12).
  * It has one output buffer: controller replies go first, then keyboard data, then mouse data, each device being
  * held off while its interface is disabled in the command byte. With the command byte's translate bit set, bytes
  * from the keyboard pass the 8042's set 2 to set 1 table (F0 prefixes fold into bit 7). The output port carries
  * the A20 gate (bit 1, {@code a20} line) and the CPU reset (bit 0, pulsed low by command 0xfe).
  */
-public final class I8042 implements IoDevice {
-    public static final int DATA = 0, STATUS = 4, COMMAND = 4;
+public final class I8042 {
 
     // status register
     public static final int STAT_OBF = 0x01, STAT_IBF = 0x02, STAT_SYS = 0x04, STAT_CMD = 0x08,
@@ -91,9 +91,43 @@ public final class I8042 implements IoDevice {
         return mouse;
     }
 
-    @Override
-    public long read(long offset, int size) {
-        if ((offset & 4) != 0) return statusByte();
+    /** Port 0x60: reads the output buffer, writes data (to the keyboard, or a controller command's argument). */
+    public IoDevice dataPort() {
+        return dataPort;
+    }
+
+    /** Port 0x64: reads the status register, writes controller commands. */
+    public IoDevice commandPort() {
+        return commandPort;
+    }
+
+    private final IoDevice dataPort = new IoDevice() {
+        @Override
+        public long read(long offset, int size) {
+            return readData();
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+            status &= ~STAT_CMD;
+            data((int) value & 0xff);
+        }
+    };
+
+    private final IoDevice commandPort = new IoDevice() {
+        @Override
+        public long read(long offset, int size) {
+            return statusByte();
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+            status |= STAT_CMD;
+            command((int) value & 0xff);
+        }
+    };
+
+    private int readData() {
         int v = obData;
         if (obFull) {
             obFull = false;
@@ -110,18 +144,6 @@ public final class I8042 implements IoDevice {
         int s = status & ~(STAT_OBF | STAT_AUX_OBF);
         if (obFull) s |= obAux ? STAT_OBF | STAT_AUX_OBF : STAT_OBF;
         return s;
-    }
-
-    @Override
-    public void write(long offset, int size, long value) {
-        int val = (int) value & 0xff;
-        if ((offset & 4) != 0) {
-            status |= STAT_CMD;
-            command(val);
-        } else {
-            status &= ~STAT_CMD;
-            data(val);
-        }
     }
 
     private void command(int val) {

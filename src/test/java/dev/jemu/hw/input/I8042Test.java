@@ -18,19 +18,19 @@ class I8042Test {
             null);
 
     int status() {
-        return (int) kbc.read(4, 1);
+        return (int) kbc.commandPort().read(0, 1);
     }
 
     int data() {
-        return (int) kbc.read(0, 1);
+        return (int) kbc.dataPort().read(0, 1);
     }
 
     void cmd(int c) {
-        kbc.write(4, 1, c);
+        kbc.commandPort().write(0, 1, c);
     }
 
     void out(int d) {
-        kbc.write(0, 1, d);
+        kbc.dataPort().write(0, 1, d);
     }
 
     /** Everything waiting in the output buffer, as "k:xx" / "a:xx" (keyboard side / aux side). */
@@ -292,7 +292,7 @@ class I8042Test {
                 new IrqRecorder("a").line, () -> { }, null);
         other.restore(s);
         assertTrue(k2.level());
-        assertEquals(0x1e, other.read(0, 1));
-        assertEquals(0x9e, other.read(0, 1));
+        assertEquals(0x1e, other.dataPort().read(0, 1));
+        assertEquals(0x9e, other.dataPort().read(0, 1));
     }
 }
