@@ -39,16 +39,16 @@ static unsigned long deep(unsigned long n) {
 
 int main(void) {
     rng_seed(314159);
-    enum { SLOTS = 2000 };
+    enum { SLOTS = 500 };
     static char *slot[SLOTS];
     static size_t size[SLOTS];
     int bad = 0;
-    for (int round = 0; round < 60000; round++) {
+    for (int round = 0; round < 15000; round++) {
         int i = (int)(rng32() % SLOTS);
         if (slot[i]) {
             for (size_t k = 0; k < size[i]; k += 97) bad += slot[i][k] != (char)(i + k);
             if (rng32() % 3 == 0) {
-                size_t ns = rng32() % 3 == 0 ? rng32() % 300000 : rng32() % 2000;
+                size_t ns = rng32() % 50 == 0 ? rng32() % 100000 : rng32() % 2000;
                 char *p = realloc(slot[i], ns + 1);
                 size_t keep = ns < size[i] ? ns : size[i];
                 for (size_t k = 0; k < keep; k += 97) bad += p[k] != (char)(i + k);
@@ -61,7 +61,7 @@ int main(void) {
             }
         } else {
             uint32_t r = rng32();
-            size[i] = r % 50 == 0 ? 200000 + r % 500000 : r % 4 == 0 ? r % 4096 : r % 128;
+            size[i] = r % 200 == 0 ? 140000 + r % 100000 : r % 4 == 0 ? r % 4096 : r % 128;
             slot[i] = malloc(size[i] + 1);
             for (size_t k = 0; k < size[i]; k++) slot[i][k] = (char)(i + k);
             bad += malloc_usable_size(slot[i]) < size[i] + 1;
@@ -90,21 +90,21 @@ int main(void) {
         free(p); free(q); free(r);
     }
     printf("aligned=%d\n", aligned);
-    char *big = malloc(64 << 20);
-    for (size_t i = 0; i < (64u << 20); i += 4096) big[i] = (char)(i >> 12);
+    char *big = malloc(64 << 20); /* touched sparsely: most pages are never faulted in */
+    for (size_t i = 0; i < (64u << 20); i += 4096 * 13) big[i] = (char)(i >> 12);
     uint64_t h = FNV_INIT;
-    for (size_t i = 0; i < (64u << 20); i += 4096 * 17) h = fnv1a(h, big + i, 1);
+    for (size_t i = 0; i < (64u << 20); i += 4096 * 13 * 17) h = fnv1a(h, big + i, 1);
     free(big);
     printf("64MiB block hash %016llx\n", (unsigned long long)h);
 
     struct node *t = NULL;
-    for (int i = 0; i < 20000; i++) t = insert(t, rng64() % 1000000);
+    for (int i = 0; i < 5000; i++) t = insert(t, rng64() % 1000000);
     int maxd = 0;
     uint64_t th = walk(t, 0, &maxd);
     freetree(t);
     printf("tree hash %016llx depth %d\n", (unsigned long long)th, maxd);
 
-    printf("deep recursion %lu\n", deep(40000));
+    printf("deep recursion %lu\n", deep(20000));
     char *a = alloca(1 << 20);
     memset(a, 3, 1 << 20);
     printf("alloca sum %d\n", a[0] + a[(1 << 20) - 1]);

@@ -215,7 +215,7 @@ int main(void) {
     printf("crc32(\"123456789\")=%08x\n", crc32((const uint8_t *)"123456789", 9));
     static const char *words[] = {"the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "emulator", "instruction",
                                   "register", "memory", "page", "signal", "thread", "and", "of", "a"};
-    size_t n = 200000;
+    size_t n = 40000;
     uint8_t *text = malloc(n), *bin = malloc(n), *rep = malloc(n), *zero = calloc(n, 1);
     rng_seed(99);
     for (size_t i = 0; i < n;) {
@@ -227,7 +227,7 @@ int main(void) {
     for (size_t i = 0; i < n; i++) bin[i] = (uint8_t)rng64();
     for (size_t i = 0; i < n; i++) rep[i] = (uint8_t)("abcabcabd"[i % 9] + (i / 5000) % 3);
     run("text", text, n);
-    run("random", bin, 30000);
+    run("random", bin, 6000);
     run("repeat", rep, n);
     run("zeros", zero, n);
     run("tiny", (const uint8_t *)"aaaaaaaaab", 10);

@@ -129,13 +129,13 @@ int main(void) {
         md5((const uint8_t *)vectors[i], strlen(vectors[i]), mhex);
         printf("\"%s\": sha256=%s md5=%s crc32c=%08x\n", vectors[i], hex, mhex, crc32c((const uint8_t *)vectors[i], strlen(vectors[i])));
     }
-    size_t n = 1 << 20;
+    size_t n = 1 << 18;
     uint8_t *buf = malloc(n + 64);
     rng_seed(7);
     for (size_t i = 0; i < n + 64; i++) buf[i] = (uint8_t)(rng64() >> 56);
     sha256(buf, n, hex);
     md5(buf, n, mhex);
-    printf("1MiB: sha256=%s md5=%s crc32c=%08x adler=%08x mix=%016llx fnv=%016llx\n", hex, mhex, crc32c(buf, n), adler32(buf, n),
+    printf("256KiB: sha256=%s md5=%s crc32c=%08x adler=%08x mix=%016llx fnv=%016llx\n", hex, mhex, crc32c(buf, n), adler32(buf, n),
            (unsigned long long)mix64(buf, n), (unsigned long long)fnv1a(FNV_INIT, buf, n));
     for (size_t len = 0; len < 300; len += 37)
         for (int al = 0; al < 8; al += 3) {

@@ -1,4 +1,4 @@
-/* glibc string and memory functions on every alignment 0..63 and many lengths, including strings
+/* glibc string and memory functions on alignments 0..33, 47, 48, 63 and many lengths, including strings
  * that end right before an unmapped page (the SSE2/SSSE3/AVX2 variants read ahead in aligned
  * blocks and must not fault): memcpy/memmove (overlapping both ways)/memset/memcmp/memchr/memrchr/
  * rawmemchr/strlen/strnlen/strchr/strrchr/strchrnul/strcmp/strncmp/strcasecmp/strcpy/stpcpy/
@@ -33,7 +33,10 @@ int main(void) {
     edge = m;
     static char src[1024], dst[1024], ref[1024];
     static const size_t lens[] = {0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 255, 256, 300, 511};
-    for (int al = 0; al < 64; al++) {
+    static const int aligns[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                                 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 47, 48, 63};
+    for (unsigned ai = 0; ai < sizeof aligns / sizeof aligns[0]; ai++) {
+        int al = aligns[ai];
         for (unsigned li = 0; li < sizeof lens / sizeof lens[0]; li++) {
             size_t n = lens[li];
             fill(src, sizeof src, (unsigned)(al + n));

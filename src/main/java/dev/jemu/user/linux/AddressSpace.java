@@ -20,6 +20,8 @@ public final class AddressSpace implements SoftMmu.Backend {
     public static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
     /** Page holds decoded code: writes must invalidate it. */
     private static final int CODE = 0x10;
+    /** Page is mapped (possibly PROT_NONE): distinguishes a PROT_NONE page from a hole. */
+    private static final int MAPPED = 0x8;
     private static final long PAGE = 4096;
     private static final int CHUNK_BITS = 12; // pages per permission chunk: 4096 (16 MiB of address space)
 
@@ -138,7 +140,7 @@ public final class AddressSpace implements SoftMmu.Backend {
     @Override
     public void markCode(long page) {
         int p = protOf(page);
-        if ((p & CODE) != 0 || p == 0) return;
+        if ((p & CODE) != 0 || (p & 7) == 0) return;
         setProtOf(page, p | CODE);
         flushAllTlbs(); // cached write translations for this page must now take the slow path
     }
@@ -159,7 +161,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         if (va < 0 || va + len > limit || va + len < va) return false;
         for (long p = va & ~(PAGE - 1); p < va + len; p += PAGE) {
             int have = protOf(p);
-            if (have == 0 || (have & protNeeded) != protNeeded) return false;
+            if ((have & MAPPED) == 0 || (have & protNeeded) != protNeeded) return false;
         }
         return true;
     }
@@ -170,7 +172,7 @@ public final class AddressSpace implements SoftMmu.Backend {
     public synchronized void map(long start, long len, int p, String name, long fileOffset) {
         len = pageUp(len);
         unmapRange(start, len);
-        for (long a = start; a < start + len; a += PAGE) setProtOf(a, p & 7);
+        for (long a = start; a < start + len; a += PAGE) setProtOf(a, (p & 7) | MAPPED);
         vmas.put(start, new Vma(start, start + len, p & 7, name, fileOffset));
         mergeAround(start);
         flushAllTlbs();
@@ -207,13 +209,13 @@ public final class AddressSpace implements SoftMmu.Backend {
     public synchronized boolean protect(long start, long len, int p) {
         len = pageUp(len);
         long end = start + len;
-        for (long a = start; a < end; a += PAGE) if (protOf(a) == 0) return false;
+        for (long a = start; a < end; a += PAGE) if ((protOf(a) & MAPPED) == 0) return false;
         splitAt(start);
         splitAt(end);
         for (Vma v : vmas.subMap(start, true, end, false).values()) v.prot = p & 7;
         for (long a = start; a < end; a += PAGE) {
             int old = protOf(a);
-            setProtOf(a, (p & 7) | (old & CODE));
+            setProtOf(a, (p & 7) | (old & CODE) | MAPPED);
         }
         mergeAround(start);
         mergeAround(end);
@@ -295,7 +297,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         java.lang.foreign.MemorySegment vec = java.lang.foreign.Arena.ofAuto().allocate(FORK_CHUNK_PAGES);
         for (Vma v : vmas.values()) {
             child.vmas.put(v.start, v.copy());
-            for (long a = v.start; a < v.end; a += PAGE) child.setProtOf(a, protOf(a) & 7);
+            for (long a = v.start; a < v.end; a += PAGE) child.setProtOf(a, protOf(a) & (7 | MAPPED));
             for (long a = v.start; a < v.end; a += FORK_CHUNK_PAGES * PAGE) {
                 long len = Math.min(v.end - a, FORK_CHUNK_PAGES * PAGE);
                 copyResident(child, a, len, vec);

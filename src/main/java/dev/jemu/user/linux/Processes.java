@@ -291,6 +291,8 @@ public final class Processes {
             pp = p.parent;
         }
         if (pp == null) return;
+        // Signal first, as Linux does: the parent sees it when its wait returns. (wait4 looks for the
+        // zombie before it lets a pending signal interrupt it.)
         if (p.exitSignal != 0) {
             Signals.sendToProcess(pp, SigInfo.child(code, p.pid, uid(), status));
         }

@@ -307,9 +307,9 @@ public final class X87Arith {
         note(c, f, i);
         int p0 = f.top;
         if (f.isEmpty(p0)) {
-            if (underflow(f)) {
+            if (underflow(f)) { // the host pushes even onto a full register here
                 f.set(p0, INDEF_SE, INDEF_SIG);
-                if (f.isEmpty((p0 - 1) & 7)) f.push(INDEF_SE, INDEF_SIG);
+                f.push(INDEF_SE, INDEF_SIG);
             }
             return;
         }

@@ -57,6 +57,52 @@ public final class X87Move {
         }
         note(c, f, i);
         noteData(c, f, i, off);
+        load(f, type, v, hi);
+    }
+
+    /** FLD m64, with normal doubles converted by moving bits. */
+    public static void fldM64(X86Cpu c, Insn i) {
+        X87 f = begin(c);
+        long off = offset(c, i);
+        long v = c.mem.read64(c.linear(i.seg, off, i.asize));
+        note(c, f, i);
+        noteData(c, f, i, off);
+        int exp = (int) (v >>> 52) & 0x7ff;
+        int p = (f.top - 1) & 7;
+        if (exp != 0 && exp != 0x7ff && f.isEmpty(p)) {
+            pushValid(f, p, (int) (v >>> 48) & 0x8000 | (exp + 16383 - 1023), Long.MIN_VALUE | v << 11);
+            return;
+        }
+        load(f, F64, v, 0);
+    }
+
+    /** FLD m32, with normal floats converted by moving bits. */
+    public static void fldM32(X86Cpu c, Insn i) {
+        X87 f = begin(c);
+        long off = offset(c, i);
+        int v = c.mem.read32(c.linear(i.seg, off, i.asize));
+        note(c, f, i);
+        noteData(c, f, i, off);
+        int exp = (v >>> 23) & 0xff;
+        int p = (f.top - 1) & 7;
+        if (exp != 0 && exp != 0xff && f.isEmpty(p)) {
+            pushValid(f, p, (v >>> 16) & 0x8000 | (exp + 16383 - 127), Long.MIN_VALUE | (long) v << 40);
+            return;
+        }
+        load(f, F32, v, 0);
+    }
+
+    /** Pushes a normal value into the empty physical register p (= TOP - 1): tag valid, C1 = 0. */
+    private static void pushValid(X87 f, int p, int se, long sig) {
+        f.fsw &= ~X87.C1;
+        f.top = p;
+        f.se[p] = se;
+        f.sig[p] = sig;
+        f.ftw &= ~(3 << (2 * p));
+    }
+
+    /** The general load: overflow check, conversion (raw bits of {@code type} in v, hi), push. */
+    private static void load(X87 f, int type, long v, int hi) {
         if (!pushCheck(f)) return;
         if (type == F80) {
             f.push(hi, v);
@@ -104,12 +150,50 @@ public final class X87Move {
         f.push(e.se, e.sig);
     }
 
+    /**
+     * FST/FSTP m64 and m32: a normal value that stays normal in the destination, rounded to nearest, is
+     * rounded here; everything else goes through the library.
+     */
+    public static void fstFloat(X86Cpu c, Insn i) {
+        X87 f = begin(c);
+        long off = offset(c, i);
+        long a = c.linear(i.seg, off, i.asize);
+        int p = f.top;
+        boolean f64 = (i.arg & TYPE) == F64;
+        int se = f.se[p];
+        long sig = f.sig[p];
+        if ((f.fcw & 0x0c00) == 0 && !f.isEmpty(p) && sig < 0) {
+            // exponent in the destination's normal range, one below its maximum so rounding cannot overflow
+            int exp = (se & 0x7fff) - 16383 + (f64 ? 1023 : 127);
+            if (exp >= 1 && exp <= (f64 ? 2045 : 253)) {
+                int drop = f64 ? 11 : 40;
+                long keep = (sig & Long.MAX_VALUE) >>> drop, low = sig & ((1L << drop) - 1), half = 1L << (drop - 1);
+                boolean up = low > half || low == half && (keep & 1) != 0;
+                if (up) keep++; // a carry out of the fraction lands in the exponent: still correct
+                long bits = f64 ? ((long) (se & 0x8000) << 48) + ((long) exp << 52) + keep
+                        : ((long) (se & 0x8000) << 16) + ((long) exp << 23) + keep;
+                if (f64) c.mem.write64(a, bits);
+                else c.mem.write32(a, (int) bits);
+                note(c, f, i);
+                noteData(c, f, i, off);
+                f.fsw = (f.fsw & ~X87.C1) | (up ? X87.C1 : 0);
+                if (low != 0) f.raise(X87.PE);
+                if ((i.arg & POP) != 0) f.pop();
+                return;
+            }
+        }
+        store(c, i, f, off, a);
+    }
+
     /** FST/FSTP m32/m64/m80, FIST/FISTP/FISTTP m16/m32/m64, FBSTP. */
     public static void fstM(X86Cpu c, Insn i) {
         X87 f = begin(c);
-        int type = i.arg & TYPE;
         long off = offset(c, i);
-        long a = c.linear(i.seg, off, i.asize);
+        store(c, i, f, off, c.linear(i.seg, off, i.asize));
+    }
+
+    private static void store(X86Cpu c, Insn i, X87 f, long off, long a) {
+        int type = i.arg & TYPE;
         int p = f.top;
         FpuEnv e = env(f);
         long v;
@@ -176,9 +260,9 @@ public final class X87Move {
         if (write && (i.arg & POP) != 0) f.pop();
     }
 
-    /** Writes 10 bytes; when they straddle a page, the second page is probed first so a fault writes nothing. */
+    /** Writes 10 bytes; when they straddle a page, both pages are probed first so a fault writes nothing. */
     static void write80(X86Cpu c, long a, int hi, long lo) {
-        if (((a ^ (a + 9)) & ~SoftMmu.PAGE_MASK) != 0) c.mem.write8(a + 9, c.mem.read8(a + 9));
+        if (((a ^ (a + 9)) & ~SoftMmu.PAGE_MASK) != 0) c.mem.probeWrite(a, 10);
         c.mem.write64(a, lo);
         c.mem.write16(a + 8, hi);
     }

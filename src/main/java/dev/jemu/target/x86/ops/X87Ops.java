@@ -89,17 +89,17 @@ public final class X87Ops {
 
         // Loads and stores.
         int d9 = esc(0xD9), db = esc(0xDB), dd = esc(0xDD), df = esc(0xDF);
-        t.add("D9 /0 m", "FLD Md", X87Move::fldM, d9 | X87Move.F32);
-        t.add("DD /0 m", "FLD Mq", X87Move::fldM, dd | X87Move.F64);
+        t.add("D9 /0 m", "FLD Md", X87Move::fldM32, d9 | X87Move.F32);
+        t.add("DD /0 m", "FLD Mq", X87Move::fldM64, dd | X87Move.F64);
         t.add("DB /5 m", "FLD Mt", X87Move::fldM, db | X87Move.F80);
         t.add("DF /0 m", "FILD Mw", X87Move::fldM, df | X87Move.I16);
         t.add("DB /0 m", "FILD Md", X87Move::fldM, db | X87Move.I32);
         t.add("DF /5 m", "FILD Mq", X87Move::fldM, df | X87Move.I64);
         t.add("DF /4 m", "FBLD Mt", X87Move::fldM, df | X87Move.BCD);
-        t.add("D9 /2 m", "FST Md", X87Move::fstM, d9 | X87Move.F32);
-        t.add("D9 /3 m", "FSTP Md", X87Move::fstM, d9 | X87Move.F32 | POP);
-        t.add("DD /2 m", "FST Mq", X87Move::fstM, dd | X87Move.F64);
-        t.add("DD /3 m", "FSTP Mq", X87Move::fstM, dd | X87Move.F64 | POP);
+        t.add("D9 /2 m", "FST Md", X87Move::fstFloat, d9 | X87Move.F32);
+        t.add("D9 /3 m", "FSTP Md", X87Move::fstFloat, d9 | X87Move.F32 | POP);
+        t.add("DD /2 m", "FST Mq", X87Move::fstFloat, dd | X87Move.F64);
+        t.add("DD /3 m", "FSTP Mq", X87Move::fstFloat, dd | X87Move.F64 | POP);
         t.add("DB /7 m", "FSTP Mt", X87Move::fstM, db | X87Move.F80 | POP);
         t.add("DF /2 m", "FIST Mw", X87Move::fstM, df | X87Move.I16);
         t.add("DF /3 m", "FISTP Mw", X87Move::fstM, df | X87Move.I16 | POP);
@@ -185,10 +185,14 @@ public final class X87Ops {
     }
 
     /**
-     * #NM hook: in system mode, CR0.EM = 1 or CR0.TS = 1 makes every x87 instruction (and WAIT with CR0.MP and
-     * TS) raise #NM here, before anything else. X86Cpu has no CR0 yet, so the FPU is always available.
+     * #NM hook: in system mode every x87 instruction raises #NM here, before anything else, when CR0.EM or
+     * CR0.TS is set. X86Cpu has no CR0 yet, so the FPU is always available.
      */
     static void deviceCheck(X86Cpu c) {
+    }
+
+    /** #NM hook for WAIT/FWAIT: it raises #NM only when CR0.MP and CR0.TS are both set. */
+    static void waitDeviceCheck(X86Cpu c) {
     }
 
     /** Records a non-control instruction in FIP, FCS and FOP. */
