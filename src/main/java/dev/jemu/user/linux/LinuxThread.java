@@ -140,6 +140,14 @@ public final class LinuxThread implements AddressSpace.Listener {
             }
         } catch (Exit ex) {
             // thread or process ended
+        } catch (InternalError ex) {
+            // The JVM reports a host SIGBUS in a memory access this way: a shared file mapping touched
+            // beyond the end of its file. Linux would send SIGBUS; without a way to resume, it is fatal.
+            try {
+                Signals.terminate(proc, Signals.SIGBUS);
+            } catch (Exit ignored) {
+                // unwinding
+            }
         } catch (RuntimeException | StackOverflowError ex) {
             // A bug in jemu: say so in one line and end the guest process as a crash would.
             System.err.println(proc.kernel.toolName + ": internal error in thread " + tid + " at "

@@ -41,8 +41,9 @@ public final class Processes {
         LinuxThread t = new LinuxThread(p, cpu, p.pid);
         t.sigMask = hostBlockedSignals();
         p.threads.add(t);
-        ElfLoader.Image img = k.loader.load(as, program, k.pieBase());
-        startImage(p, t, img, program.toAbsolutePath().normalize().toString(), name, argv, envp);
+        Path abs = program.toAbsolutePath().normalize(); // maps and /proc/self/exe show absolute paths
+        ElfLoader.Image img = k.loader.load(as, abs, k.pieBase());
+        startImage(p, t, img, abs.toString(), name, argv, envp);
         inheritIgnoredSignals(p);
         k.register(p);
         k.registerThread(t);
