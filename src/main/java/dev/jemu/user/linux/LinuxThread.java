@@ -46,6 +46,8 @@ public final class LinuxThread implements AddressSpace.Listener {
     public long robustList, robustListLen;
 
     // ---- host side ----
+    /** The thread's name (prctl PR_SET_NAME, 15 bytes at most); null: the program's file name. */
+    public volatile byte[] comm;
     /** The host thread running this guest thread, and its kernel tid (for interrupting blocked calls). */
     public volatile Thread host;
     volatile int hostTid;

@@ -148,12 +148,20 @@ final class ProcCalls {
     static long prctl(LinuxThread t, int option, long a, long b) {
         return switch (option) {
             case PR_SET_NAME -> {
-                t.proc.mem.cstringBytes(a, 4096);
+                // Linux keeps the first 15 bytes of the name.
+                byte[] name = t.proc.mem.read(a, 16);
+                int len = 0;
+                while (len < 15 && name[len] != 0) len++;
+                t.comm = java.util.Arrays.copyOf(name, len);
                 yield 0;
             }
             case PR_GET_NAME -> {
-                String n = t.proc.exe == null ? "" : t.proc.exe.substring(t.proc.exe.lastIndexOf('/') + 1);
-                byte[] nb = java.util.Arrays.copyOf(n.getBytes(StandardCharsets.UTF_8), 16);
+                byte[] n = t.comm;
+                if (n == null) {
+                    String e = t.proc.exe == null ? "" : t.proc.exe.substring(t.proc.exe.lastIndexOf('/') + 1);
+                    n = e.getBytes(StandardCharsets.UTF_8);
+                }
+                byte[] nb = java.util.Arrays.copyOf(n, 16);
                 nb[15] = 0;
                 t.proc.mem.write(a, nb);
                 yield 0;
