@@ -272,7 +272,11 @@ public final class I8259 {
     }
 
     /** ELCR1/ELCR2 at 0x4d0-0x4d1: one bit per IRQ, 1 = level triggered. IRQ 0-2, 8 and 13 are always edge. */
-    public final IoDevice elcr = new IoDevice() {
+    public IoDevice elcr() {
+        return elcr;
+    }
+
+    private final IoDevice elcr = new IoDevice() {
         @Override
         public long read(long offset, int size) {
             return ((offset & 1) == 0 ? master : slave).elcr;

@@ -20,6 +20,8 @@ public final class AddressSpace implements SoftMmu.Backend {
     public static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
     /** Page holds decoded code: writes must invalidate it. */
     private static final int CODE = 0x10;
+    /** Page is mapped (possibly PROT_NONE): distinguishes a PROT_NONE page from a hole. */
+    private static final int MAPPED = 0x8;
     private static final long PAGE = 4096;
     private static final int CHUNK_BITS = 12; // pages per permission chunk: 4096 (16 MiB of address space)
 
@@ -29,6 +31,10 @@ public final class AddressSpace implements SoftMmu.Backend {
         public int prot;
         public String name; // file path, "[heap]", "[stack]" or "" for anonymous
         public long fileOffset;
+        /** MAP_SHARED: the pages are a host shared mapping (of a file or a memfd), seen by every process that maps it. */
+        public boolean shared;
+        /** The shared object behind a MAP_SHARED mapping (fileOffset is the offset into it), else null. */
+        Backing backing;
 
         Vma(long start, long end, int prot, String name, long fileOffset) {
             this.start = start;
@@ -39,8 +45,50 @@ public final class AddressSpace implements SoftMmu.Backend {
         }
 
         Vma copy() {
-            return new Vma(start, end, prot, name, fileOffset);
+            Vma c = new Vma(start, end, prot, name, fileOffset);
+            c.shared = shared;
+            c.backing = backing;
+            return c;
         }
+    }
+
+    /**
+     * What a MAP_SHARED mapping shows: a host descriptor (the file, or a memfd for shared anonymous memory)
+     * mapped MAP_SHARED into the window, so writes reach the file and forked processes share the pages.
+     * Counted: every VMA piece referring to it holds a reference.
+     */
+    static final class Backing {
+        final int fd;
+        private int refs = 1;
+
+        Backing(int fd) {
+            this.fd = fd;
+        }
+
+        synchronized Backing retain() {
+            refs++;
+            return this;
+        }
+
+        synchronized void release() {
+            if (--refs == 0) HostSyscall.call(Nr.CLOSE, fd);
+        }
+    }
+
+    private static final int HOST_PROT_READ = 1, HOST_PROT_WRITE = 2, HOST_MAP_SHARED = 1, HOST_MAP_PRIVATE = 2,
+            HOST_MAP_FIXED = 0x10, HOST_MAP_ANONYMOUS = 0x20, HOST_MAP_NORESERVE = 0x4000;
+
+    /** Maps {@code b} at [start, start+len) of our host window; guest permissions stay soft. -errno on failure. */
+    private long hostMapShared(Backing b, long start, long len, long offset, int prot) {
+        long hp = HOST_PROT_READ | ((prot & PROT_WRITE) != 0 ? HOST_PROT_WRITE : 0);
+        long r = HostSyscall.call(Nr.MMAP, hostAddress(start), len, hp, HOST_MAP_SHARED | HOST_MAP_FIXED, b.fd, offset);
+        return r < 0 ? r : 0;
+    }
+
+    /** Puts fresh private zero pages back where a shared mapping was. */
+    private void hostUnmapShared(long start, long len) {
+        HostSyscall.call(Nr.MMAP, hostAddress(start), len, HOST_PROT_READ | HOST_PROT_WRITE,
+                HOST_MAP_PRIVATE | HOST_MAP_ANONYMOUS | HOST_MAP_NORESERVE | HOST_MAP_FIXED, -1, 0);
     }
 
     private final HostRam ram;
@@ -138,7 +186,7 @@ public final class AddressSpace implements SoftMmu.Backend {
     @Override
     public void markCode(long page) {
         int p = protOf(page);
-        if ((p & CODE) != 0 || p == 0) return;
+        if ((p & CODE) != 0 || (p & 7) == 0) return;
         setProtOf(page, p | CODE);
         flushAllTlbs(); // cached write translations for this page must now take the slow path
     }
@@ -159,18 +207,43 @@ public final class AddressSpace implements SoftMmu.Backend {
         if (va < 0 || va + len > limit || va + len < va) return false;
         for (long p = va & ~(PAGE - 1); p < va + len; p += PAGE) {
             int have = protOf(p);
-            if (have == 0 || (have & protNeeded) != protNeeded) return false;
+            if ((have & MAPPED) == 0 || (have & protNeeded) != protNeeded) return false;
         }
         return true;
     }
 
     // ---- mappings ----
 
+    /**
+     * MAP_SHARED: maps [start, start+len) to {@code fd} at {@code offset} (the host shares the pages); the
+     * descriptor is kept (the caller passes its own duplicate). Returns 0 or -errno (then nothing changed
+     * but the range was unmapped, as a failed MAP_FIXED mmap leaves it in Linux).
+     */
+    public synchronized long mapShared(long start, long len, int p, String name, long offset, int fd) {
+        len = pageUp(len);
+        unmapRange(start, len);
+        Backing b = new Backing(fd);
+        long r = hostMapShared(b, start, len, offset, p);
+        if (r < 0) {
+            b.release();
+            hostUnmapShared(start, len);
+            flushAllTlbs();
+            return r;
+        }
+        for (long a = start; a < start + len; a += PAGE) setProtOf(a, (p & 7) | MAPPED);
+        Vma v = new Vma(start, start + len, p & 7, name, offset);
+        v.shared = true;
+        v.backing = b;
+        vmas.put(start, v);
+        flushAllTlbs();
+        return 0;
+    }
+
     /** Maps [start, start+len) with {@code p}, replacing whatever was there; memory is zeroed. */
     public synchronized void map(long start, long len, int p, String name, long fileOffset) {
         len = pageUp(len);
         unmapRange(start, len);
-        for (long a = start; a < start + len; a += PAGE) setProtOf(a, p & 7);
+        for (long a = start; a < start + len; a += PAGE) setProtOf(a, (p & 7) | MAPPED);
         vmas.put(start, new Vma(start, start + len, p & 7, name, fileOffset));
         mergeAround(start);
         flushAllTlbs();
@@ -194,7 +267,13 @@ public final class AddressSpace implements SoftMmu.Backend {
                 if ((protOf(a) & CODE) != 0) for (Listener l : listeners) l.invalidateCode(a);
                 setProtOf(a, 0);
             }
-            ram.discard(v.start, v.end - v.start);
+            if (v.backing != null) {
+                hostUnmapShared(v.start, v.end - v.start);
+                v.backing.release();
+                v.backing = null;
+            } else {
+                ram.discard(v.start, v.end - v.start);
+            }
             any = true;
         }
         if (!any) {
@@ -203,22 +282,35 @@ public final class AddressSpace implements SoftMmu.Backend {
         }
     }
 
-    /** Changes permissions of [start, start+len); false (ENOMEM) if part of it is unmapped. */
-    public synchronized boolean protect(long start, long len, int p) {
+    /** Changes permissions of [start, start+len); false if that failed. */
+    public boolean protect(long start, long len, int p) {
+        return mprotect(start, len, p) == 0;
+    }
+
+    /** mprotect: 0, -ENOMEM if part of the range is unmapped, -EACCES if a shared file mapping cannot be writable. */
+    public synchronized long mprotect(long start, long len, int p) {
         len = pageUp(len);
         long end = start + len;
-        for (long a = start; a < end; a += PAGE) if (protOf(a) == 0) return false;
+        for (long a = start; a < end; a += PAGE) if ((protOf(a) & MAPPED) == 0) return -Errno.ENOMEM;
         splitAt(start);
         splitAt(end);
+        for (Vma v : vmas.subMap(start, true, end, false).values()) {
+            if (v.backing != null && (p & PROT_WRITE) != 0 && (v.prot & PROT_WRITE) == 0) {
+                // The host mapping must allow writes now (a file opened read-only refuses: EACCES).
+                long r = HostSyscall.call(Nr.MPROTECT, hostAddress(v.start), v.end - v.start,
+                        HOST_PROT_READ | HOST_PROT_WRITE);
+                if (r < 0) return r;
+            }
+        }
         for (Vma v : vmas.subMap(start, true, end, false).values()) v.prot = p & 7;
         for (long a = start; a < end; a += PAGE) {
             int old = protOf(a);
-            setProtOf(a, (p & 7) | (old & CODE));
+            setProtOf(a, (p & 7) | (old & CODE) | MAPPED);
         }
         mergeAround(start);
         mergeAround(end);
         flushAllTlbs();
-        return true;
+        return 0;
     }
 
     private void splitAt(long addr) {
@@ -227,6 +319,8 @@ public final class AddressSpace implements SoftMmu.Backend {
         Vma v = e.getValue();
         if (v.start < addr && addr < v.end) {
             Vma hi = new Vma(addr, v.end, v.prot, v.name, v.fileOffset + (addr - v.start));
+            hi.shared = v.shared;
+            hi.backing = v.backing == null ? null : v.backing.retain();
             v.end = addr;
             vmas.put(addr, hi);
         }
@@ -240,16 +334,20 @@ public final class AddressSpace implements SoftMmu.Backend {
         if (lo != null && canMerge(lo.getValue(), v)) {
             lo.getValue().end = v.end;
             vmas.remove(v.start);
+            if (v.backing != null) v.backing.release();
             v = lo.getValue();
         }
         Map.Entry<Long, Vma> hi = vmas.higherEntry(v.start);
         if (hi != null && canMerge(v, hi.getValue())) {
             v.end = hi.getValue().end;
             vmas.remove(hi.getKey());
+            if (hi.getValue().backing != null) hi.getValue().backing.release();
         }
     }
 
     private static boolean canMerge(Vma a, Vma b) {
+        if (a.backing != b.backing) return false;
+        if (a.backing != null) return a.end == b.start && a.prot == b.prot && a.fileOffset + (a.end - a.start) == b.fileOffset;
         return a.end == b.start && a.prot == b.prot && a.name.equals(b.name)
                 && (a.name.isEmpty() || a.name.startsWith("[") || a.fileOffset + (a.end - a.start) == b.fileOffset);
     }
@@ -294,8 +392,20 @@ public final class AddressSpace implements SoftMmu.Backend {
         AddressSpace child = new AddressSpace(limit);
         java.lang.foreign.MemorySegment vec = java.lang.foreign.Arena.ofAuto().allocate(FORK_CHUNK_PAGES);
         for (Vma v : vmas.values()) {
-            child.vmas.put(v.start, v.copy());
-            for (long a = v.start; a < v.end; a += PAGE) child.setProtOf(a, protOf(a) & 7);
+            Vma cv = v.copy();
+            child.vmas.put(v.start, cv);
+            for (long a = v.start; a < v.end; a += PAGE) child.setProtOf(a, protOf(a) & (7 | MAPPED));
+            if (v.backing != null) {
+                // Shared memory stays shared: the child maps the same object.
+                cv.backing = v.backing.retain();
+                if (child.hostMapShared(cv.backing, v.start, v.end - v.start, v.fileOffset, v.prot) < 0) {
+                    cv.backing.release();
+                    cv.backing = null;
+                    cv.shared = false;
+                    java.lang.foreign.MemorySegment.copy(ram.segment(), v.start, child.ram.segment(), v.start, v.end - v.start);
+                }
+                continue;
+            }
             for (long a = v.start; a < v.end; a += FORK_CHUNK_PAGES * PAGE) {
                 long len = Math.min(v.end - a, FORK_CHUNK_PAGES * PAGE);
                 copyResident(child, a, len, vec);
@@ -339,6 +449,10 @@ public final class AddressSpace implements SoftMmu.Backend {
         synchronized (this) {
             if (--users > 0 || destroyed) return;
             destroyed = true;
+            for (Vma v : vmas.values()) {
+                if (v.backing != null) v.backing.release();
+                v.backing = null;
+            }
         }
         java.lang.foreign.MemorySegment seg = ram.segment();
         HostSyscall.call(Nr.MUNMAP, seg.address(), seg.byteSize());

@@ -276,7 +276,7 @@ public final class ElfLoader {
                 as.protect(start, 4096, (prev == null ? 0 : prev.prot) | prot);
                 start += 4096;
             }
-            if (end > start) as.map(start, end - start, prot, name, off);
+            if (end > start) as.map(start, end - start, prot, name, off - (va - start));
             mappedEnd = Math.max(mappedEnd, end);
             // Copy the file contents straight into guest memory.
             try {

@@ -161,6 +161,11 @@ public final class FdTable {
         for (int fd = 0; fd < files.length; fd++) if (files[fd] != null) close(fd);
     }
 
+    /** The table's size (as Linux's max_fds: select ignores descriptors beyond it). */
+    public synchronized int capacity() {
+        return files.length;
+    }
+
     /** The guest descriptors in use, ascending. */
     public synchronized int[] open() {
         int n = 0;

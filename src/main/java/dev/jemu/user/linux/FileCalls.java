@@ -327,22 +327,12 @@ public final class FileCalls {
                 t.proc.fds.setCloexec(fd, r == FIOCLEX);
                 yield 0;
             }
-            case TIOCGPGRP -> {
-                // Guest process groups are jemu's own: report the group the guest made foreground.
+            case TIOCGPGRP, TIOCSPGRP, TIOCGSID -> {
+                // Guest process groups are jemu's own: the terminal's foreground group is kept by Terminal.
                 long chk = HostSyscall.call(Nr.IOCTL, h, TCGETS, Arena.ofAuto().allocate(64).address());
                 if (chk < 0) yield chk;
-                t.proc.mem.writeInt(arg, Terminal.foregroundPgrp(t.proc));
-                yield 0;
-            }
-            case TIOCSPGRP -> {
-                long chk = HostSyscall.call(Nr.IOCTL, h, TCGETS, Arena.ofAuto().allocate(64).address());
-                if (chk < 0) yield chk;
-                Terminal.setForegroundPgrp(t.proc, t.proc.mem.readInt(arg));
-                yield 0;
-            }
-            case TIOCGSID -> {
-                t.proc.mem.writeInt(arg, t.proc.sid);
-                yield 0;
+                yield r == TIOCGPGRP ? Terminal.getForeground(t, arg)
+                        : r == TIOCSPGRP ? Terminal.setForeground(t, arg) : Terminal.getSession(t, arg);
             }
             case TIOCSCTTY, TIOCNOTTY -> 0;
             default -> {
@@ -352,38 +342,6 @@ public final class FileCalls {
                 yield -Errno.ENOTTY;
             }
         };
-    }
-
-    static long poll(LinuxThread t, long fdsVa, int n, int timeout) {
-        if (n < 0 || n > FdTable.MAX_FDS) return -Errno.EINVAL;
-        GuestMemory m = t.proc.mem;
-        MemorySegment host = Arena.ofAuto().allocate(8L * Math.max(n, 1), 4);
-        for (int k = 0; k < n; k++) {
-            int gfd = m.readInt(fdsVa + 8L * k);
-            int ev = m.readShort(fdsVa + 8L * k + 4);
-            host.set(ValueLayout.JAVA_INT, 8L * k, gfd < 0 ? -1 : (t.proc.fds.host(gfd) < 0 ? Integer.MIN_VALUE : t.proc.fds.host(gfd)));
-            host.set(ValueLayout.JAVA_SHORT, 8L * k + 4, (short) ev);
-            host.set(ValueLayout.JAVA_SHORT, 8L * k + 6, (short) 0);
-        }
-        // An unknown guest descriptor gets POLLNVAL, as Linux reports it.
-        int nval = 0;
-        for (int k = 0; k < n; k++) {
-            if (host.get(ValueLayout.JAVA_INT, 8L * k) == Integer.MIN_VALUE) {
-                host.set(ValueLayout.JAVA_INT, 8L * k, -1);
-                nval++;
-            }
-        }
-        long r = Blocking.call(t, Blocking.ERESTARTNOHAND, Nr.POLL, host.address(), n, nval > 0 ? 0 : timeout, 0, 0, 0);
-        if (r < 0) return r;
-        for (int k = 0; k < n; k++) {
-            int gfd = m.readInt(fdsVa + 8L * k);
-            short rev = host.get(ValueLayout.JAVA_SHORT, 8L * k + 6);
-            if (gfd >= 0 && t.proc.fds.host(gfd) < 0) {
-                rev = 0x20; // POLLNVAL
-            }
-            m.writeShort(fdsVa + 8L * k + 6, rev);
-        }
-        return r + nval;
     }
 
     static long sendfile(LinuxThread t, int out, int in, long offVa, long count) {

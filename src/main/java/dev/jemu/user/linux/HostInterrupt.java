@@ -66,7 +66,8 @@ final class HostInterrupt {
 
     /** Makes {@code t} leave a blocking host call soon, if it is in one. */
     static void interrupt(LinuxThread t) {
-        if (!t.inHostCall) return; // it will check before its next blocking call
+        // A thread being killed may sit in a host call that did not go through Blocking: interrupt it anyway.
+        if (!t.inHostCall && !t.killed) return; // it will check before its next blocking call
         send(t);
         waiting.add(t);
         Thread r = resender;
@@ -88,7 +89,7 @@ final class HostInterrupt {
             for (LinuxThread t : waiting) {
                 if (t.finished || !t.needsAttention()) {
                     waiting.remove(t);
-                } else if (t.inHostCall) {
+                } else if (t.inHostCall || t.killed) {
                     send(t);
                 }
             }

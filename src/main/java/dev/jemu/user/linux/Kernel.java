@@ -76,6 +76,24 @@ public final class Kernel {
         return threads.get(tid);
     }
 
+    /** System.nanoTime() when jemu started, and the host's boot-relative start time of jemu (clock ticks). */
+    static final long BOOT_NANOS = System.nanoTime();
+    private static long bootTicks = -1;
+
+    static synchronized long bootTicksAtStart() {
+        if (bootTicks < 0) {
+            bootTicks = 0;
+            try {
+                String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+                String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+                bootTicks = Long.parseLong(f[19]); // field 22
+            } catch (java.io.IOException | RuntimeException e) {
+                // no /proc: start times count from jemu's start
+            }
+        }
+        return bootTicks;
+    }
+
     public int allocatePid() {
         return nextPid.getAndIncrement();
     }

@@ -46,6 +46,8 @@ public final class LinuxThread implements AddressSpace.Listener {
     public long robustList, robustListLen;
 
     // ---- host side ----
+    /** The thread's name (prctl PR_SET_NAME, 15 bytes at most); null: the program's file name. */
+    public volatile byte[] comm;
     /** The host thread running this guest thread, and its kernel tid (for interrupting blocked calls). */
     public volatile Thread host;
     volatile int hostTid;
@@ -140,6 +142,14 @@ public final class LinuxThread implements AddressSpace.Listener {
             }
         } catch (Exit ex) {
             // thread or process ended
+        } catch (InternalError ex) {
+            // The JVM reports a host SIGBUS in a memory access this way: a shared file mapping touched
+            // beyond the end of its file. Linux would send SIGBUS; without a way to resume, it is fatal.
+            try {
+                Signals.terminate(proc, Signals.SIGBUS);
+            } catch (Exit ignored) {
+                // unwinding
+            }
         } catch (RuntimeException | StackOverflowError ex) {
             // A bug in jemu: say so in one line and end the guest process as a crash would.
             System.err.println(proc.kernel.toolName + ": internal error in thread " + tid + " at "

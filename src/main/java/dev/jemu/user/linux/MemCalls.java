@@ -46,6 +46,7 @@ final class MemCalls {
             hfd = f.hostFd;
             name = f.name;
         }
+        if (type == MAP_SHARED || type == 3) return mmapShared(t, addr, size, prot, flags, anon ? -1 : hfd, off, name);
         long start;
         synchronized (as) {
             if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
@@ -78,6 +79,52 @@ final class MemCalls {
         return start;
     }
 
+    /**
+     * MAP_SHARED: the host maps the file (or, for anonymous memory, a memfd) shared into our window, so
+     * writes reach the file and a forked child shares the pages with its parent.
+     */
+    private static long mmapShared(LinuxThread t, long addr, long size, int prot, int flags, int hfd, long off,
+                                   String name) {
+        AddressSpace as = t.proc.mm;
+        long fd;
+        if (hfd < 0) {
+            fd = HostSyscall.call(Nr.MEMFD_CREATE, FileCalls.cstr("jemu-shared"), 1 /* MFD_CLOEXEC */);
+            if (fd < 0) return fd;
+            long r = HostSyscall.call(Nr.FTRUNCATE, fd, size);
+            if (r < 0) {
+                HostSyscall.call(Nr.CLOSE, fd);
+                return r;
+            }
+            name = "/dev/zero (deleted)";
+            off = 0;
+        } else {
+            fd = HostSyscall.call(Nr.FCNTL, hfd, FileCalls.F_DUPFD_CLOEXEC, 0);
+            if (fd < 0) return fd;
+        }
+        synchronized (as) {
+            long start;
+            if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+                if ((addr & (PAGE - 1)) != 0 || addr + size > as.limit() || addr + size < addr) {
+                    HostSyscall.call(Nr.CLOSE, fd);
+                    return (addr & (PAGE - 1)) != 0 ? -Errno.EINVAL : -Errno.ENOMEM;
+                }
+                if ((flags & MAP_FIXED) == 0 && !as.isFree(addr, size)) {
+                    HostSyscall.call(Nr.CLOSE, fd);
+                    return -Errno.EEXIST;
+                }
+                start = addr;
+            } else {
+                start = as.findFree(size, AddressSpace.pageDown(addr));
+                if (start < 0) {
+                    HostSyscall.call(Nr.CLOSE, fd);
+                    return -Errno.ENOMEM;
+                }
+            }
+            long r = as.mapShared(start, size, prot, name, off, (int) fd);
+            return r < 0 ? r : start;
+        }
+    }
+
     static long munmap(LinuxThread t, long addr, long len) {
         if ((addr & (PAGE - 1)) != 0 || len == 0) return -Errno.EINVAL;
         t.proc.mm.unmap(addr, len);
@@ -87,7 +134,7 @@ final class MemCalls {
     static long mprotect(LinuxThread t, long addr, long len, int prot) {
         if ((addr & (PAGE - 1)) != 0) return -Errno.EINVAL;
         if (len == 0) return 0;
-        return t.proc.mm.protect(addr, len, prot) ? 0 : -Errno.ENOMEM;
+        return t.proc.mm.mprotect(addr, len, prot);
     }
 
     static final int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
@@ -108,9 +155,10 @@ final class MemCalls {
                 if (newLen < oldLen) as.unmap(old + newLen, oldLen - newLen);
                 return old;
             }
+            long fo = v.fileOffset + (old - v.start);
             if (as.isFree(old + oldLen, newLen - oldLen)) {
-                as.map(old + oldLen, newLen - oldLen, v.prot, v.name, v.fileOffset + oldLen);
-                return old;
+                long r = extend(as, v, old + oldLen, newLen - oldLen, fo + oldLen);
+                return r < 0 ? r : old;
             }
             if ((flags & MREMAP_MAYMOVE) == 0) return -Errno.ENOMEM;
             long dst = as.findFree(newLen, 0);
@@ -119,15 +167,47 @@ final class MemCalls {
         }
     }
 
+    /** Maps [at, at+len) as the continuation of {@code v} (offset {@code fo} into its file or shared object). */
+    private static long extend(AddressSpace as, AddressSpace.Vma v, long at, long len, long fo) {
+        if (v.backing == null) {
+            as.map(at, len, v.prot, v.name, fo);
+            return 0;
+        }
+        long fd = HostSyscall.call(Nr.FCNTL, v.backing.fd, FileCalls.F_DUPFD_CLOEXEC, 0);
+        if (fd < 0) return fd;
+        if (v.name.startsWith("/dev/zero")) growTo((int) fd, fo + len);
+        return as.mapShared(at, len, v.prot, v.name, fo, (int) fd);
+    }
+
+    /** A shared anonymous object (memfd) grows to at least {@code size} bytes. */
+    private static void growTo(int fd, long size) {
+        java.lang.foreign.MemorySegment st = java.lang.foreign.Arena.ofAuto().allocate(144, 8);
+        if (HostSyscall.call(Nr.FSTAT, fd, st.address()) == 0
+                && st.get(java.lang.foreign.ValueLayout.JAVA_LONG, 48) < size) {
+            HostSyscall.call(Nr.FTRUNCATE, fd, size);
+        }
+    }
+
     private static long move(AddressSpace as, AddressSpace.Vma v, long old, long oldLen, long newLen, long dst) {
         int prot = v.prot;
         String name = v.name;
         long fo = v.fileOffset + (old - v.start);
-        byte[] tmp = null;
         long keep = Math.min(oldLen, newLen);
+        if (v.backing != null) {
+            // The shared object is mapped again at its new place; its contents move with it.
+            long fd = HostSyscall.call(Nr.FCNTL, v.backing.fd, FileCalls.F_DUPFD_CLOEXEC, 0);
+            if (fd < 0) return fd;
+            if (name.startsWith("/dev/zero")) {
+                growTo((int) fd, fo + newLen);
+            }
+            long r = as.mapShared(dst, newLen, prot, name, fo, (int) fd);
+            if (r < 0) return r;
+            as.unmap(old, oldLen);
+            return dst;
+        }
         as.map(dst, newLen, prot | AddressSpace.PROT_WRITE, name, fo);
         java.lang.foreign.MemorySegment.copy(as.segment(), old, as.segment(), dst, keep);
-        if (tmp == null) as.unmap(old, oldLen);
+        as.unmap(old, oldLen);
         if ((prot & AddressSpace.PROT_WRITE) == 0) as.protect(dst, newLen, prot);
         return dst;
     }

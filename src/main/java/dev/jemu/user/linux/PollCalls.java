@@ -162,7 +162,8 @@ final class PollCalls {
 
     private static long selectUntil(LinuxThread t, int nfds, long rVa, long wVa, long eVa, long deadline) {
         if (nfds < 0) return -Errno.EINVAL;
-        nfds = Math.min(nfds, FdTable.MAX_FDS);
+        // Like Linux, descriptors beyond the table's current size are ignored (not EBADF).
+        nfds = Math.min(nfds, t.proc.fds.capacity());
         GuestMemory m = t.proc.mem;
         int unit = 8; // fd_set words are longs
         int bytes = (nfds + unit * 8 - 1) / (unit * 8) * unit;

@@ -36,30 +36,72 @@ final class ProcCalls {
         return 0;
     }
 
-    static long getpgid(LinuxThread t, int pid) {
-        LinuxProcess p = pid == 0 ? t.proc : t.proc.kernel.process(pid);
-        return p == null ? -Errno.ESRCH : p.pgid;
+    /** A guest process by pid (zombies included), or null. */
+    private static LinuxProcess find(LinuxThread t, int pid) {
+        if (pid == 0) return t.proc;
+        LinuxProcess p = t.proc.kernel.process(pid);
+        return p == null || p.reaped ? null : p;
     }
 
+    /** getpgid: for pids that are not guest processes, the host's answer (e.g. the shell that started jemu). */
+    static long getpgid(LinuxThread t, int pid) {
+        if (pid < 0) return -Errno.ESRCH;
+        LinuxProcess p = find(t, pid);
+        if (p == null) return pid == t.proc.kernel.hostPid ? -Errno.ESRCH : HostSyscall.call(Nr.GETPGID, pid);
+        return p.pgid;
+    }
+
+    /**
+     * setpgid with Linux's rules: the target is the caller or one of its children (ESRCH), a child that has
+     * not exec'd (EACCES) in the caller's session (EPERM), not a session leader (EPERM); joining an existing
+     * group requires one in the same session (EPERM).
+     */
     static long setpgid(LinuxThread t, int pid, int pgid) {
-        LinuxProcess p = pid == 0 ? t.proc : t.proc.kernel.process(pid);
-        if (p == null) return -Errno.ESRCH;
         if (pgid < 0) return -Errno.EINVAL;
-        p.pgid = pgid == 0 ? p.pid : pgid;
+        LinuxProcess me = t.proc;
+        Kernel k = me.kernel;
+        synchronized (k.tree) {
+            LinuxProcess p = pid == 0 ? me : k.process(pid);
+            if (p == null || p.reaped || (p != me && p.parent != me)) return -Errno.ESRCH;
+            if (p != me) {
+                if (p.sid != me.sid) return -Errno.EPERM;
+                if (p.execed) return -Errno.EACCES;
+            }
+            if (p.sid == p.pid) return -Errno.EPERM;
+            int g = pgid == 0 ? p.pid : pgid;
+            if (g != p.pid) {
+                boolean exists = false;
+                for (LinuxProcess q : k.processes()) {
+                    if (q.pgid == g && q.sid == me.sid && !q.reaped) {
+                        exists = true;
+                        break;
+                    }
+                }
+                if (!exists) return -Errno.EPERM;
+            }
+            p.pgid = g;
+        }
         return 0;
     }
 
     static long getsid(LinuxThread t, int pid) {
-        LinuxProcess p = pid == 0 ? t.proc : t.proc.kernel.process(pid);
-        return p == null ? -Errno.ESRCH : p.sid;
+        if (pid < 0) return -Errno.ESRCH;
+        LinuxProcess p = find(t, pid);
+        if (p == null) return pid == t.proc.kernel.hostPid ? -Errno.ESRCH : HostSyscall.call(Nr.GETSID, pid);
+        return p.sid;
     }
 
+    /** setsid: fails for a process group leader (any group with the caller's pid exists). */
     static long setsid(LinuxThread t) {
-        LinuxProcess p = t.proc;
-        if (p.pgid == p.pid) return -Errno.EPERM;
-        p.sid = p.pid;
-        p.pgid = p.pid;
-        return p.pid;
+        LinuxProcess me = t.proc;
+        Kernel k = me.kernel;
+        synchronized (k.tree) {
+            for (LinuxProcess q : k.processes()) if (q.pgid == me.pid && !q.reaped) return -Errno.EPERM;
+            me.sid = me.pid;
+            me.pgid = me.pid;
+        }
+        Terminal.leftSession(me);
+        return me.pid;
     }
 
     /** uname: the host's, with the guest's machine name. */
@@ -106,12 +148,20 @@ final class ProcCalls {
     static long prctl(LinuxThread t, int option, long a, long b) {
         return switch (option) {
             case PR_SET_NAME -> {
-                t.proc.mem.cstringBytes(a, 4096);
+                // Linux keeps the first 15 bytes of the name.
+                byte[] name = t.proc.mem.read(a, 16);
+                int len = 0;
+                while (len < 15 && name[len] != 0) len++;
+                t.comm = java.util.Arrays.copyOf(name, len);
                 yield 0;
             }
             case PR_GET_NAME -> {
-                String n = t.proc.exe == null ? "" : t.proc.exe.substring(t.proc.exe.lastIndexOf('/') + 1);
-                byte[] nb = java.util.Arrays.copyOf(n.getBytes(StandardCharsets.UTF_8), 16);
+                byte[] n = t.comm;
+                if (n == null) {
+                    String e = t.proc.exe == null ? "" : t.proc.exe.substring(t.proc.exe.lastIndexOf('/') + 1);
+                    n = e.getBytes(StandardCharsets.UTF_8);
+                }
+                byte[] nb = java.util.Arrays.copyOf(n, 16);
                 nb[15] = 0;
                 t.proc.mem.write(a, nb);
                 yield 0;

@@ -41,8 +41,9 @@ public final class Processes {
         LinuxThread t = new LinuxThread(p, cpu, p.pid);
         t.sigMask = hostBlockedSignals();
         p.threads.add(t);
-        ElfLoader.Image img = k.loader.load(as, program, k.pieBase());
-        startImage(p, t, img, program.toAbsolutePath().normalize().toString(), name, argv, envp);
+        Path abs = program.toAbsolutePath().normalize(); // maps and /proc/self/exe show absolute paths
+        ElfLoader.Image img = k.loader.load(as, abs, k.pieBase());
+        startImage(p, t, img, abs.toString(), name, argv, envp);
         inheritIgnoredSignals(p);
         k.register(p);
         k.registerThread(t);
@@ -81,6 +82,7 @@ public final class Processes {
                 | (img.execStack ? AddressSpace.PROT_EXEC : 0), "[stack]", 0);
         as.brkStart = as.brk = AddressSpace.pageUp(img.end);
         p.exe = exe;
+        for (LinuxThread th : p.threads) th.comm = null; // the new program's file name
         p.argv = argv;
         p.envp = envp;
         long uid = HostSyscall.call(Nr.GETUID), gid = HostSyscall.call(Nr.GETGID);
@@ -145,6 +147,7 @@ public final class Processes {
         c.regs[X86Cpu.RAX] = 0;
         if (newsp != 0) c.regs[X86Cpu.RSP] = newsp;
         LinuxThread ct = new LinuxThread(child, c, pid);
+        ct.comm = t.comm;
         ct.sigMask = t.sigMask;
         if (!shareVm || (flags & Threads.CLONE_VFORK) != 0) {
             ct.altSp = t.altSp;
@@ -291,6 +294,8 @@ public final class Processes {
             pp = p.parent;
         }
         if (pp == null) return;
+        // Signal first, as Linux does: the parent sees it when its wait returns. (wait4 looks for the
+        // zombie before it lets a pending signal interrupt it.)
         if (p.exitSignal != 0) {
             Signals.sendToProcess(pp, SigInfo.child(code, p.pid, uid(), status));
         }

@@ -73,8 +73,9 @@ final class Wait {
                 if (!any) return (long) -Errno.ECHILD;
             }
             if ((options & WNOHANG) != 0) return null;
-            long r = Blocking.park(t, Blocking.ERESTARTSYS, Long.MAX_VALUE, () -> p.childEvents.get() != seen);
-            if (r < 0) return r;
+            // As in Linux, a child that ended is found before a pending signal interrupts the wait.
+            if (t.needsAttention()) return (long) -Blocking.ERESTARTSYS;
+            Blocking.park(t, Blocking.ERESTARTSYS, Long.MAX_VALUE, () -> p.childEvents.get() != seen);
         }
     }
 

@@ -13,7 +13,7 @@ class I8259Test {
         switch (port) {
             case 0x20, 0x21 -> pic.master().write(port & 1, 1, v);
             case 0xa0, 0xa1 -> pic.slave().write(port & 1, 1, v);
-            case 0x4d0, 0x4d1 -> pic.elcr.write(port & 1, 1, v);
+            case 0x4d0, 0x4d1 -> pic.elcr().write(port & 1, 1, v);
             default -> throw new IllegalArgumentException();
         }
     }
@@ -22,7 +22,7 @@ class I8259Test {
         return (int) switch (port) {
             case 0x20, 0x21 -> pic.master().read(port & 1, 1);
             case 0xa0, 0xa1 -> pic.slave().read(port & 1, 1);
-            case 0x4d0, 0x4d1 -> pic.elcr.read(port & 1, 1);
+            case 0x4d0, 0x4d1 -> pic.elcr().read(port & 1, 1);
             default -> throw new IllegalArgumentException();
         };
     }

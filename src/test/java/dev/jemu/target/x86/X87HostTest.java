@@ -246,6 +246,9 @@ class X87HostTest {
                 s.mem(0, f32(r), 4);
             });
         }
+        // MMX aliasing: the tags FNSTENV computes for registers an MMX instruction wrote (exponent all ones).
+        h.add("movq mm1, [MEM]\nfnstenv [MEM+32]\nfld1", n / 4, (r, s) -> stack(r, s, 3, 0));
+        h.add("movq mm1, [MEM]\nemms\nfld1", n / 4, (r, s) -> stack(r, s, 3, 0));
         // Prefixes and segments: FIP is the first prefix byte's offset; FDS the segment's selector.
         h.add("ds fld1", n / 4, (r, s) -> stack(r, s, 1, 0));
         h.add("ds fld dword [MEM]", n / 4, (r, s) -> { stack(r, s, 1, 0); s.mem(0, f32(r), 4); });

@@ -4,6 +4,7 @@ import dev.jemu.target.x86.Flags;
 import dev.jemu.target.x86.Insn;
 import dev.jemu.target.x86.SegmentUnit;
 import dev.jemu.target.x86.X86Cpu;
+import dev.jemu.target.x86.X86Exception;
 import dev.jemu.target.x86.X87;
 
 /**
@@ -40,7 +41,8 @@ public final class X87Control {
 
     /** FWAIT: #NM (CR0.MP and TS, system mode) or #MF when an unmasked exception is pending. */
     public static void fwait(X86Cpu c, Insn i) {
-        X87Ops.begin(c);
+        X87Ops.waitDeviceCheck(c);
+        if ((c.fpu.fsw & X87.ES) != 0) throw X86Exception.fault(X86Exception.MF);
     }
 
     public static void fldcw(X86Cpu c, Insn i) {
@@ -75,12 +77,16 @@ public final class X87Control {
         return i.osize == 2 ? 14 : 28;
     }
 
-    /** Touches the first and last byte of [off, off+len) for writing (or reading) so that a fault comes first. */
+    /** Checks [off, off+len) for writing (or reading) so that a fault comes before any change. */
     private static void probe(X86Cpu c, Insn i, long off, int len, boolean write) {
         long a = c.linear(i.seg, off, i.asize), b = c.linear(i.seg, off + len - 1, i.asize);
         if (write) {
-            c.mem.write8(a, c.mem.read8(a));
-            c.mem.write8(b, c.mem.read8(b));
+            if (b - a == len - 1) {
+                c.mem.probeWrite(a, len);
+            } else { // wraps around the segment's offset space
+                c.mem.probeWrite(a, 1);
+                c.mem.probeWrite(b, 1);
+            }
         } else {
             c.mem.read8(a);
             c.mem.read8(b);

@@ -260,9 +260,9 @@ public final class X87Move {
         if (write && (i.arg & POP) != 0) f.pop();
     }
 
-    /** Writes 10 bytes; when they straddle a page, the second page is probed first so a fault writes nothing. */
+    /** Writes 10 bytes; when they straddle a page, both pages are probed first so a fault writes nothing. */
     static void write80(X86Cpu c, long a, int hi, long lo) {
-        if (((a ^ (a + 9)) & ~SoftMmu.PAGE_MASK) != 0) c.mem.write8(a + 9, c.mem.read8(a + 9));
+        if (((a ^ (a + 9)) & ~SoftMmu.PAGE_MASK) != 0) c.mem.probeWrite(a, 10);
         c.mem.write64(a, lo);
         c.mem.write16(a + 8, hi);
     }

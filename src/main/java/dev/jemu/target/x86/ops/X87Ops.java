@@ -185,10 +185,14 @@ public final class X87Ops {
     }
 
     /**
-     * #NM hook: in system mode, CR0.EM = 1 or CR0.TS = 1 makes every x87 instruction (and WAIT with CR0.MP and
-     * TS) raise #NM here, before anything else. X86Cpu has no CR0 yet, so the FPU is always available.
+     * #NM hook: in system mode every x87 instruction raises #NM here, before anything else, when CR0.EM or
+     * CR0.TS is set. X86Cpu has no CR0 yet, so the FPU is always available.
      */
     static void deviceCheck(X86Cpu c) {
+    }
+
+    /** #NM hook for WAIT/FWAIT: it raises #NM only when CR0.MP and CR0.TS are both set. */
+    static void waitDeviceCheck(X86Cpu c) {
     }
 
     /** Records a non-control instruction in FIP, FCS and FOP. */

@@ -20,7 +20,7 @@ import dev.jemu.target.x86.fpu.FpuEnv;
  * replaced, a second result pushed). The functions are {@link Float80}'s; C1 reports rounding up, C2 an
  * argument out of the reduction range (then ST0 stays and nothing is pushed).
  */
-final class X87Trans {
+public final class X87Trans {
     private X87Trans() {}
 
     static final int F2XM1 = 0, FSIN = 1, FCOS = 2, FYL2X = 3, FYL2XP1 = 4, FPATAN = 5, FPTAN = 6, FSINCOS = 7;
