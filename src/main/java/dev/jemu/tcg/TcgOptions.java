@@ -12,7 +12,7 @@ package dev.jemu.tcg;
 public record TcgOptions(Mode mode, int threshold, int maxBlocks) {
     public enum Mode { OFF, ON, ALL }
 
-    public static final int DEFAULT_THRESHOLD = 64, DEFAULT_MAX_BLOCKS = 4096;
+    public static final int DEFAULT_THRESHOLD = 2000, DEFAULT_MAX_BLOCKS = 4096;
 
     public TcgOptions {
         if (threshold < 1) threshold = 1;

@@ -70,8 +70,9 @@ public final class Interpreter {
                 if (t != null && t.valid && t.mode == X86Jit.mode(c)) {
                     X86Exception e = jit.execute(t);
                     if (e != null) {
+                        // translated code sets RIP only where it is read: set it as the interpreter leaves it
                         current = jit.faultingInsn();
-                        if (!e.trap) c.rip = current.pc;
+                        c.rip = e.trap ? current.next : current.pc;
                         return e;
                     }
                     continue;

@@ -56,8 +56,13 @@ final class Region {
         return new Region(List.of(blocks).subList(0, n));
     }
 
-    /** Collects the region entered at {@code entry}: at most {@code maxBlocks} blocks and {@code maxInsns} instructions. */
-    static Region collect(Interpreter interp, X86Cpu cpu, DecodedBlock entry, int maxBlocks, int maxInsns) {
+    /**
+     * Collects the region entered at {@code entry}: at most {@code maxBlocks} blocks and {@code maxInsns}
+     * instructions, taking only blocks the interpreter has run at least {@code minHits} times (cold paths
+     * stay exits: they cost translation and JVM compilation time for nothing) and not yet translated
+     * (those are entered through a link).
+     */
+    static Region collect(Interpreter interp, X86Cpu cpu, DecodedBlock entry, int maxBlocks, int maxInsns, int minHits) {
         List<DecodedBlock> list = new ArrayList<>();
         Map<Long, DecodedBlock> seen = new HashMap<>();
         ArrayDeque<DecodedBlock> queue = new ArrayDeque<>();
@@ -77,6 +82,9 @@ final class Region {
                     continue; // cannot be decoded now: leave it to the interpreter
                 }
                 if (s.csBase != entry.csBase || s.codeBits != entry.codeBits) continue;
+                if (s.hits < minHits) continue;
+                // already translated: chain to it rather than translate its code again
+                if (s.code != null && s.code.valid) continue;
                 if (insns + s.insns.length > maxInsns || list.size() >= maxBlocks) continue;
                 seen.put(t, s);
                 list.add(s);

@@ -60,14 +60,8 @@ final class Translator {
     static final ClassDesc CD_X86T = ClassDesc.of("dev.jemu.target.x86.tcg.X86Translation");
     static final ClassDesc CD_INIT = ClassDesc.of("dev.jemu.target.x86.tcg.X86Translation$Init");
     static final ClassDesc CD_LONGS = CD_long.arrayType();
+    static final ClassDesc CD_MEMOPS = ClassDesc.of("dev.jemu.target.x86.tcg.MemOps");
     static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
-    static final ClassDesc CD_VALUE_LAYOUT = ClassDesc.of("java.lang.foreign.ValueLayout");
-    private static final String[] LAYOUT_NAME = {"JAVA_BYTE", "JAVA_SHORT_UNALIGNED", "JAVA_INT_UNALIGNED",
-            "JAVA_LONG_UNALIGNED"};
-    private static final ClassDesc[] LAYOUT_TYPE = {ClassDesc.of("java.lang.foreign.ValueLayout$OfByte"),
-            ClassDesc.of("java.lang.foreign.ValueLayout$OfShort"), ClassDesc.of("java.lang.foreign.ValueLayout$OfInt"),
-            ClassDesc.of("java.lang.foreign.ValueLayout$OfLong")};
-    private static final ClassDesc[] PRIM = {ConstantDescs.CD_byte, ConstantDescs.CD_short, CD_int, CD_long};
     static final MethodTypeDesc MT_HANDLER = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
     static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_int, CD_Object);
     static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, CD_INIT);
@@ -192,10 +186,9 @@ final class Translator {
     // ---- code generation state ----
     private CodeBuilder cb;
     private int cpuL, regsL, memL, segL, ramL, rTagL, rAddL, wTagL, wAddL;
-    private final int tlbMask;
     private final int[] regL = new int[16];
     private int ccDstL, ccSrc1L, ccSrcL, ccAuxL;
-    private int aT, bT, rT, cT, addrT, ripT, retT, idxT, vaT, valT, smcT;
+    private int aT, bT, rT, cT, addrT, ripT, retT, idxT, smcT;
     private Label[] blockLabel;
 
     /** Compile-time state: which registers are in locals / newer than cpu.regs; where the flags are. */
@@ -227,7 +220,6 @@ final class Translator {
         this.longMode = cpu.longMode;
         this.stackSize = cpu.stackSize;
         this.nBlocks = region.blocks.length;
-        this.tlbMask = cpu.mem.readTags().length - 1;
         this.kinds = new int[region.insns.length];
         for (int k = 0; k < kinds.length; k++) kinds[k] = classify(region.insns[k]);
         this.succ = new int[nBlocks][];
@@ -449,8 +441,6 @@ final class Translator {
         ripT = cb.allocateLocal(TypeKind.LONG);
         retT = cb.allocateLocal(TypeKind.INT);
         idxT = cb.allocateLocal(TypeKind.INT);
-        vaT = cb.allocateLocal(TypeKind.LONG);
-        valT = cb.allocateLocal(TypeKind.LONG);
         smcT = cb.allocateLocal(TypeKind.INT);
 
         int regsUsed = analysis ? 0xffff : touched;
@@ -493,8 +483,6 @@ final class Translator {
             cb.lconst_0();
             cb.lstore(l);
         }
-        cb.iconst_0();
-        cb.istore(smcT);
         blockLabel = new Label[nBlocks];
         for (int b = 0; b < nBlocks; b++) blockLabel[b] = cb.newLabel();
 
@@ -711,12 +699,14 @@ final class Translator {
             handlers.add(new Handler(h, index, new StubKey(hDirty, hCc, hSynced)));
         }
         if (stored) {
-            // A store that took the slow path may have hit this region's own code (the fast path never does:
-            // code pages are not in the write TLB): then continue in the interpreter with the new code.
+            // A store may have hit this region's own code: then continue in the interpreter with the new code.
             long resume = kind == CALL ? relTarget(i) : kind == CALL_E ? -1 : i.next;
             Label ok = cb.newLabel();
             cb.iload(smcT);
             cb.ifeq(ok);
+            cb.aload(0);
+            cb.getfield(CD_TB, "valid", CD_boolean);
+            cb.ifne(ok);
             State st = save();
             if (kind == CALL_E) {
                 cb.lload(bT);
@@ -781,9 +771,14 @@ final class Translator {
     private void generic(Insn i) {
         flushRegs();
         materializeCc();
-        cb.aload(cpuL);
-        cb.loadConstant(i.next);
-        cb.putfield(CD_CPU, "rip", CD_long);
+        boolean end = i.op.has(dev.jemu.target.x86.Opcode.END);
+        if (end) {
+            // branches read RIP (as the next instruction's address) and assign it; other handlers never read
+            // it, and when they raise an exception the loop sets it from the instruction
+            cb.aload(cpuL);
+            cb.loadConstant(i.next);
+            cb.putfield(CD_CPU, "rip", CD_long);
+        }
         HandlerRef h = HandlerRef.of(i);
         DynamicConstantDesc<Object> insn = insnConstant(curIndex);
         if (h.direct()) {
@@ -801,15 +796,28 @@ final class Translator {
         inLocal = 0;
         cc = CC_CPU;
         synced = true;
-        if (!i.op.has(dev.jemu.target.x86.Opcode.END)) {
+        if (!end && mayWriteMemory(i)) {
+            // it may have written this region's code: then leave for the interpreter with the new code
             Label ok = cb.newLabel();
             cb.aload(0);
             cb.getfield(CD_TB, "valid", CD_boolean);
             cb.ifne(ok);
-            cb.iconst_m1(); // state is all in the CPU and RIP = next
+            cb.aload(cpuL);
+            cb.loadConstant(i.next);
+            cb.putfield(CD_CPU, "rip", CD_long);
+            cb.iconst_m1(); // registers and flags are all in the CPU
             cb.ireturn();
             cb.labelBinding(ok);
         }
+    }
+
+    /**
+     * False for instructions that cannot store to memory: register forms of ModRM instructions (except
+     * MASKMOVQ/MASKMOVDQU, which store to [rDI]).
+     */
+    private static boolean mayWriteMemory(Insn i) {
+        if (i.modrm < 0 || i.mem) return true;
+        return i.op.mnemonic.startsWith("MASKMOV");
     }
 
     private static DynamicConstantDesc<Object> insnConstant(int index) {
@@ -1006,116 +1014,26 @@ final class Translator {
         linear(i.seg, i.asize);
     }
 
-    /** Stack: address → value (zero-extended): the soft-TLB hit inline (SoftMmu.readN), else SoftMmu's slow path. */
+    /** Stack: address → value (zero-extended), through {@link MemOps}. */
     private void load(int size) {
-        cb.lstore(vaT);
-        Label slow = cb.newLabel(), done = cb.newLabel();
-        tlbHit(rTagL, size, slow);
-        cb.aload(ramL);
-        cb.getstatic(CD_VALUE_LAYOUT, LAYOUT_NAME[sizeIdx(size)], LAYOUT_TYPE[sizeIdx(size)]);
+        cb.aload(rTagL);
         cb.aload(rAddL);
-        cb.iload(idxT);
-        cb.laload();
-        cb.lload(vaT);
-        cb.ladd();
-        cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(PRIM[sizeIdx(size)], LAYOUT_TYPE[sizeIdx(size)], CD_long));
-        widen(size);
-        cb.goto_(done);
-        cb.labelBinding(slow);
+        cb.aload(ramL);
         cb.aload(memL);
-        cb.lload(vaT);
-        switch (size) {
-            case 1 -> faulting(() -> cb.invokevirtual(CD_MMU, "read8", MethodTypeDesc.of(CD_int, CD_long)));
-            case 2 -> faulting(() -> cb.invokevirtual(CD_MMU, "read16", MethodTypeDesc.of(CD_int, CD_long)));
-            case 4 -> faulting(() -> cb.invokevirtual(CD_MMU, "read32", MethodTypeDesc.of(CD_int, CD_long)));
-            default -> faulting(() -> cb.invokevirtual(CD_MMU, "read64", MethodTypeDesc.of(CD_long, CD_long)));
-        }
-        if (size < 8) cb.i2l();
-        if (size == 4) mask(4);
-        cb.labelBinding(done);
+        faulting(() -> cb.invokestatic(CD_MEMOPS, "ld" + 8 * size,
+                MethodTypeDesc.of(CD_long, CD_long, CD_LONGS, CD_LONGS, CD_SEGMENT, CD_MMU)));
     }
 
-    /** Stack: address, value → (stored): the soft-TLB hit inline (SoftMmu.writeN), else SoftMmu's slow path. */
+    /** Stack: address, value → (stored), through {@link MemOps}. */
     private void store(int size) {
         stored = true;
-        cb.lstore(valT);
-        cb.lstore(vaT);
-        Label slow = cb.newLabel(), done = cb.newLabel();
-        tlbHit(wTagL, size, slow);
-        cb.aload(ramL);
-        cb.getstatic(CD_VALUE_LAYOUT, LAYOUT_NAME[sizeIdx(size)], LAYOUT_TYPE[sizeIdx(size)]);
+        cb.aload(wTagL);
         cb.aload(wAddL);
-        cb.iload(idxT);
-        cb.laload();
-        cb.lload(vaT);
-        cb.ladd();
-        cb.lload(valT);
-        switch (size) {
-            case 1 -> { cb.l2i(); cb.i2b(); }
-            case 2 -> { cb.l2i(); cb.i2s(); }
-            case 4 -> cb.l2i();
-            default -> { }
-        }
-        cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, LAYOUT_TYPE[sizeIdx(size)], CD_long, PRIM[sizeIdx(size)]));
-        cb.goto_(done);
-        cb.labelBinding(slow);
+        cb.aload(ramL);
         cb.aload(memL);
-        cb.lload(vaT);
-        cb.lload(valT);
-        if (size < 8) cb.l2i();
-        switch (size) {
-            case 1 -> faulting(() -> cb.invokevirtual(CD_MMU, "write8", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
-            case 2 -> faulting(() -> cb.invokevirtual(CD_MMU, "write16", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
-            case 4 -> faulting(() -> cb.invokevirtual(CD_MMU, "write32", MethodTypeDesc.of(CD_void, CD_long, CD_int)));
-            default -> faulting(() -> cb.invokevirtual(CD_MMU, "write64", MethodTypeDesc.of(CD_void, CD_long, CD_long)));
-        }
-        cb.aload(0);
-        cb.getfield(CD_TB, "valid", CD_boolean);
-        cb.iconst_1();
-        cb.ixor();
-        cb.istore(smcT); // checked when the instruction is complete
-        cb.labelBinding(done);
-    }
-
-    /**
-     * Jumps to {@code miss} unless the TLB entry for the address in vaT holds its page and the access does
-     * not cross into the next page: one compare of the tag with the page of the access's last byte (a
-     * crossing access has a last page whose entry index differs, so it can never match). Leaves the index in idxT.
-     */
-    private void tlbHit(int tagsL, int size, Label miss) {
-        cb.aload(tagsL);
-        cb.lload(vaT);
-        cb.bipush(12);
-        cb.lushr();
-        cb.l2i();
-        cb.loadConstant(tlbMask);
-        cb.iand();
-        cb.dup();
-        cb.istore(idxT);
-        cb.laload();
-        cb.lload(vaT);
-        if (size > 1) {
-            cb.loadConstant((long) size - 1);
-            cb.ladd();
-        }
-        cb.loadConstant(~SoftMmu.PAGE_MASK);
-        cb.land();
-        cb.lcmp();
-        cb.ifne(miss);
-    }
-
-    private static int sizeIdx(int size) {
-        return Flags.sizeIndex(size);
-    }
-
-    /** Zero-extends the value MemorySegment.get left on the stack to a long. */
-    private void widen(int size) {
-        switch (size) {
-            case 1 -> { cb.sipush(0xff); cb.iand(); cb.i2l(); }
-            case 2 -> { cb.ldc(0xffff); cb.iand(); cb.i2l(); }
-            case 4 -> { cb.i2l(); mask(4); }
-            default -> { }
-        }
+        faulting(() -> cb.invokestatic(CD_MEMOPS, "st" + 8 * size,
+                MethodTypeDesc.of(CD_boolean, CD_long, CD_long, CD_LONGS, CD_LONGS, CD_SEGMENT, CD_MMU)));
+        cb.istore(smcT); // the slow path ran: checked when the instruction is complete
     }
 
     /** Pushes the memory operand's value. */
@@ -1243,10 +1161,38 @@ final class Translator {
         return op == ADC || op == SBB;
     }
 
-    /** Computes aT op bT (with carry-in cT for ADC/SBB) and pushes the result, as Alu.alu does. */
-    private void compute(int op) {
-        cb.lload(aT);
-        cb.lload(bT);
+    private void setKind(int kind, int size) {
+        cc = kind | Flags.sizeIndex(size);
+        synced = false;
+    }
+
+    /** Pops a result and records LOGIC flags for it (setCc(LOGIC, size, r, 0, 0); see materializeCc). */
+    private void setLogic(int size) {
+        cb.lstore(ccDstL);
+        setKind(Flags.LOGIC, size);
+    }
+
+    /**
+     * r = a op b with its flags, as Alu.alu. The operands are pushed by {@code first} then {@code second}
+     * ({@code aFirst}: which of them is a); only {@code first} may fault. {@code writeBack} consumes r (not
+     * called for CMP); {@code storeFaults} says it may fault. When nothing can fault once the operands are
+     * read, they go straight into the flag locals; else into temporaries, copied after the store.
+     */
+    private void alu(int op, int size, Runnable first, Runnable second, boolean aFirst, Runnable writeBack,
+                     boolean storeFaults) {
+        boolean logic = op == AND || op == OR || op == XOR;
+        boolean direct = !storeFaults || op == CMP;
+        int la = direct && !logic ? ccSrc1L : aT, lb = direct && !logic ? ccSrcL : bT, lr = direct ? ccDstL : rT;
+        if (usesCarry(op)) {
+            carryFlag(); // before anything can fault, from the flags as they are
+            cb.lstore(cT);
+        }
+        first.run();
+        cb.lstore(aFirst ? la : lb);
+        second.run();
+        cb.lstore(aFirst ? lb : la);
+        cb.lload(la);
+        cb.lload(lb);
         switch (op) {
             case ADD -> cb.ladd();
             case ADC -> { cb.ladd(); cb.lload(cT); cb.ladd(); }
@@ -1256,123 +1202,64 @@ final class Translator {
             case OR -> cb.lor();
             default -> cb.lxor();
         }
-    }
-
-    /** Records the flags of aT op bT = rT, as Alu.alu's setCc. */
-    private void aluFlags(int op, int size) {
-        switch (op) {
-            case ADD, ADC, SUB, CMP, SBB -> {
-                cb.lload(rT);
-                cb.lstore(ccDstL);
-                cb.lload(aT);
+        cb.lstore(lr);
+        if (op != CMP) {
+            cb.lload(lr);
+            writeBack.run();
+        }
+        if (!direct) {
+            cb.lload(lr);
+            cb.lstore(ccDstL);
+            if (!logic) {
+                cb.lload(la);
                 cb.lstore(ccSrc1L);
-                cb.lload(bT);
+                cb.lload(lb);
                 cb.lstore(ccSrcL);
-                int k = switch (op) {
-                    case ADD -> Flags.ADD;
-                    case ADC -> Flags.ADC;
-                    case SBB -> Flags.SBB;
-                    default -> Flags.SUB;
-                };
-                if (usesCarry(op)) {
-                    cb.lload(cT);
-                    cb.lstore(ccAuxL);
-                }
-                setKind(k, size);
-            }
-            default -> {
-                cb.lload(rT);
-                setLogic(size);
             }
         }
-    }
-
-    private void setKind(int kind, int size) {
-        cc = kind | Flags.sizeIndex(size);
-        synced = false;
-    }
-
-    /** Pops a result and records LOGIC flags for it (setCc(LOGIC, size, r, 0, 0)). */
-    private void setLogic(int size) {
-        cb.lstore(ccDstL);
-        cb.lconst_0();
-        cb.lstore(ccSrc1L);
-        cb.lconst_0();
-        cb.lstore(ccSrcL);
-        setKind(Flags.LOGIC, size);
+        if (usesCarry(op)) {
+            cb.lload(cT);
+            cb.lstore(ccAuxL);
+        }
+        setKind(switch (op) {
+            case ADD -> Flags.ADD;
+            case ADC -> Flags.ADC;
+            case SBB -> Flags.SBB;
+            case SUB, CMP -> Flags.SUB;
+            default -> Flags.LOGIC;
+        }, size);
     }
 
     /** ALU op with E as destination (Alu.rmw without LOCK). */
     private void aluE(Insn i, int op, Runnable src) {
         int size = i.osize;
-        if (usesCarry(op)) {
-            carryFlag();
-            cb.lstore(cT);
-        }
         if (i.mem) {
-            ea(i);
-            cb.dup2();
-            cb.lstore(addrT);
-            load(size);
-        } else {
-            getReg(i.rm, size, i.rex);
-        }
-        cb.lstore(aT);
-        src.run();
-        cb.lstore(bT);
-        compute(op);
-        cb.lstore(rT);
-        if (op != CMP) {
-            if (i.mem) {
-                    cb.lload(addrT);
+            alu(op, size, () -> {
+                ea(i);
+                cb.dup2();
+                cb.lstore(addrT);
+                load(size);
+            }, src, true, () -> {
+                cb.pop2(); // the result is in rT
+                cb.lload(addrT);
                 cb.lload(rT);
                 store(size);
-            } else {
-                cb.lload(rT);
-                setReg(i.rm, size, i.rex);
-            }
+            }, true);
+        } else {
+            alu(op, size, () -> getReg(i.rm, size, i.rex), src, true, () -> setReg(i.rm, size, i.rex), false);
         }
-        aluFlags(op, size);
     }
 
-    /** G = G op E (Alu.aluGE). */
+    /** G = G op E (Alu.aluGE): E first, it may fault. */
     private void aluG(Insn i) {
-        int op = i.arg;
-        if (usesCarry(op)) {
-            carryFlag();
-            cb.lstore(cT);
-        }
-        readE(i, i.osize);
-        cb.lstore(bT);
-        getReg(i.reg, i.osize, i.rex);
-        cb.lstore(aT);
-        compute(op);
-        cb.lstore(rT);
-        if (op != CMP) {
-            cb.lload(rT);
-            setReg(i.reg, i.osize, i.rex);
-        }
-        aluFlags(op, i.osize);
+        alu(i.arg, i.osize, () -> readE(i, i.osize), () -> getReg(i.reg, i.osize, i.rex), false,
+                () -> setReg(i.reg, i.osize, i.rex), false);
     }
 
     /** rAX = rAX op imm (Alu.aluAI). */
     private void aluA(Insn i) {
-        int op = i.arg;
-        if (usesCarry(op)) {
-            carryFlag();
-            cb.lstore(cT);
-        }
-        getReg(X86Cpu.RAX, i.osize, false);
-        cb.lstore(aT);
-        cb.loadConstant(i.imm);
-        cb.lstore(bT);
-        compute(op);
-        cb.lstore(rT);
-        if (op != CMP) {
-            cb.lload(rT);
-            setReg(X86Cpu.RAX, i.osize, false);
-        }
-        aluFlags(op, i.osize);
+        alu(i.arg, i.osize, () -> getReg(X86Cpu.RAX, i.osize, false), () -> cb.loadConstant(i.imm), true,
+                () -> setReg(X86Cpu.RAX, i.osize, false), false);
     }
 
     /** INC/DEC flags: setCc(INC|DEC, size, r=rT, v=aT, 1) and ccAux = the old CF (in cT). */
@@ -1390,46 +1277,48 @@ final class Translator {
 
     private void incDecE(Insn i, boolean inc) {
         int size = i.osize;
+        if (!i.mem) {
+            incDecReg(i.rm, size, i.rex, inc);
+            return;
+        }
         carryFlag();
         cb.lstore(cT);
-        if (i.mem) {
-            ea(i);
-            cb.dup2();
-            cb.lstore(addrT);
-            load(size);
-        } else {
-            getReg(i.rm, size, i.rex);
-        }
+        ea(i);
+        cb.dup2();
+        cb.lstore(addrT);
+        load(size);
         cb.lstore(aT);
         cb.lload(aT);
         cb.lconst_1();
         if (inc) cb.ladd();
         else cb.lsub();
         cb.lstore(rT);
-        if (i.mem) {
-            cb.lload(addrT);
-            cb.lload(rT);
-            store(size);
-        } else {
-            cb.lload(rT);
-            setReg(i.rm, size, i.rex);
-        }
+        cb.lload(addrT);
+        cb.lload(rT);
+        store(size);
         incDecFlags(inc, size);
     }
 
-    private void incDecZ(Insn i, boolean inc) {
+    /** INC/DEC of a register: nothing faults, so straight into the flag locals. */
+    private void incDecReg(int r, int size, boolean rex, boolean inc) {
         carryFlag();
-        cb.lstore(cT);
-        getReg(i.rm, i.osize, false);
-        cb.lstore(aT);
-        cb.lload(aT);
+        cb.lstore(ccAuxL);
+        getReg(r, size, rex);
+        cb.lstore(ccSrc1L);
+        cb.lload(ccSrc1L);
         cb.lconst_1();
         if (inc) cb.ladd();
         else cb.lsub();
-        cb.lstore(rT);
-        cb.lload(rT);
-        setReg(i.rm, i.osize, false);
-        incDecFlags(inc, i.osize);
+        cb.lstore(ccDstL);
+        cb.lload(ccDstL);
+        setReg(r, size, rex);
+        cb.lconst_1();
+        cb.lstore(ccSrcL);
+        setKind(inc ? Flags.INC : Flags.DEC, size);
+    }
+
+    private void incDecZ(Insn i, boolean inc) {
+        incDecReg(i.rm, i.osize, false, inc);
     }
 
     private void notE(Insn i) {
@@ -1654,11 +1543,14 @@ final class Translator {
         cb.aload(cpuL);
         cb.lload(ccDstL);
         cb.putfield(CD_CPU, "ccDst", CD_long);
+        boolean logic = (cc & ~3) == Flags.LOGIC; // setCc(LOGIC, size, r, 0, 0): the sources are not kept
         cb.aload(cpuL);
-        cb.lload(ccSrc1L);
+        if (logic) cb.lconst_0();
+        else cb.lload(ccSrc1L);
         cb.putfield(CD_CPU, "ccSrc1", CD_long);
         cb.aload(cpuL);
-        cb.lload(ccSrcL);
+        if (logic) cb.lconst_0();
+        else cb.lload(ccSrcL);
         cb.putfield(CD_CPU, "ccSrc", CD_long);
         if (auxKind(cc)) {
             cb.aload(cpuL);

@@ -34,16 +34,25 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private final Interpreter interp;
     private final CodeCache<X86Translation> cache;
     private final ChainRunner<X86Cpu> runner = new ChainRunner<>(this);
+    /** Executions a block needs to be taken into a region with a hotter one. */
+    private final int minHits;
 
     // statistics
+    private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
     private long translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
     public X86Jit(X86Cpu cpu, Interpreter interp, TcgOptions options) {
         this.cpu = cpu;
         this.interp = interp;
+        this.minHits = options.mode() == TcgOptions.Mode.ALL ? 0 : Math.max(1, options.threshold() / 4);
         this.cache = new CodeCache<>(options.maxBlocks(), t -> {
             if (t.entry.code == t) t.entry.code = null;
         });
+        if (Boolean.getBoolean("jemu.jit.stats")) {
+            long tid = Thread.currentThread().threadId();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.printf("jit: %s; vCPU thread %.2f s CPU%n",
+                    stats(), java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(tid) / 1e9)));
+        }
     }
 
     /** The mode bits a translation depends on besides CS base: code size, long mode, stack size. */
@@ -97,7 +106,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     /** Translates the region entered at {@code entry}; attaches and returns it (null if it cannot be done). */
     public X86Translation translate(DecodedBlock entry) {
         long t0 = System.nanoTime();
-        Region region = Region.collect(interp, cpu, entry, MAX_BLOCKS, MAX_INSNS);
+        Region region = Region.collect(interp, cpu, entry, MAX_BLOCKS, MAX_INSNS, minHits);
         X86Translation t = null;
         while (t == null) {
             Translator tr = new Translator(region, cpu);
@@ -128,6 +137,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         entry.code = t;
         translations++;
         translatedInsns += region.insns.length;
+        if (distinct != null) for (Insn i : region.insns) distinct.add(i.pc);
         nanos += System.nanoTime() - t0;
         return t;
     }
@@ -155,8 +165,8 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     public String stats() {
-        return String.format("%d translations (%d insns, %d bytes of bytecode, %.1f ms: compile %.1f define %.1f), %d live, %d dropped",
-                translations, translatedInsns, bytecodeBytes, nanos / 1e6, compileNanos / 1e6, defineNanos / 1e6,
+        return String.format("%d translations (%d insns (%d distinct), %d bytes of bytecode, %.1f ms: compile %.1f define %.1f), %d live, %d dropped",
+                translations, translatedInsns, distinct == null ? -1 : distinct.size(), bytecodeBytes, nanos / 1e6, compileNanos / 1e6, defineNanos / 1e6,
                 cache.size(), cache.dropped());
     }
 }
