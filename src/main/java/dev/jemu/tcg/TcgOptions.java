@@ -8,8 +8,10 @@ package dev.jemu.tcg;
  * @param mode       OFF (interpreter only), ON (translate blocks executed {@code threshold} times), ALL
  * @param threshold  executions of a block before it is translated (ON)
  * @param maxBlocks  translated blocks kept per vCPU; the oldest are dropped (and their classes unloaded)
+ * @param background ON: translate on a background thread while the interpreter goes on (ALL translates at
+ *                   once, before executing: deterministic, for tests)
  */
-public record TcgOptions(Mode mode, int threshold, int maxBlocks) {
+public record TcgOptions(Mode mode, int threshold, int maxBlocks, boolean background) {
     public enum Mode { OFF, ON, ALL }
 
     public static final int DEFAULT_THRESHOLD = 2000, DEFAULT_MAX_BLOCKS = 4096;
@@ -19,7 +21,11 @@ public record TcgOptions(Mode mode, int threshold, int maxBlocks) {
         if (maxBlocks < 16) maxBlocks = 16;
     }
 
-    /** {@code jemu.jit=off|on|all}, {@code jemu.jit.threshold=N}, {@code jemu.jit.max=N}. */
+    public TcgOptions(Mode mode, int threshold, int maxBlocks) {
+        this(mode, threshold, maxBlocks, true);
+    }
+
+    /** {@code jemu.jit=off|on|all}, {@code jemu.jit.threshold=N}, {@code jemu.jit.max=N}, {@code jemu.jit.background=false}. */
     public static TcgOptions fromSystemProperties() {
         String m = System.getProperty("jemu.jit", "on").trim().toLowerCase(java.util.Locale.ROOT);
         Mode mode = switch (m) {
@@ -28,7 +34,8 @@ public record TcgOptions(Mode mode, int threshold, int maxBlocks) {
             default -> Mode.ON;
         };
         return new TcgOptions(mode, Integer.getInteger("jemu.jit.threshold", DEFAULT_THRESHOLD),
-                Integer.getInteger("jemu.jit.max", DEFAULT_MAX_BLOCKS));
+                Integer.getInteger("jemu.jit.max", DEFAULT_MAX_BLOCKS),
+                !"false".equals(System.getProperty("jemu.jit.background")));
     }
 
     public static TcgOptions of(Mode mode) {

@@ -201,7 +201,7 @@ class TranslatorTest {
             src.append("align 4096\nf").append(f).append(": add eax, ").append(f + 1).append("\n    ret\n");
         }
         CpuTester t = new CpuTester(64);
-        Interpreter in = new Interpreter(t.cpu, new TcgOptions(TcgOptions.Mode.ON, 2, 16));
+        Interpreter in = new Interpreter(t.cpu, new TcgOptions(TcgOptions.Mode.ON, 2, 16, false));
         t.load(CpuTester.CODE, CpuTester.nasm(64, src.toString()));
         t.cpu.rip = CpuTester.CODE;
         X86Exception e = in.run();

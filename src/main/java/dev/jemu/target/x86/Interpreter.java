@@ -59,6 +59,7 @@ public final class Interpreter {
                 c.exitRequest = false;
                 return X86Exception.trap(X86Exception.EXIT_INTERRUPT);
             }
+            if (jit != null) jit.poll();
             DecodedBlock b;
             try {
                 b = block(c.rip);
@@ -70,9 +71,8 @@ public final class Interpreter {
                 if (t != null && t.valid && t.mode == X86Jit.mode(c)) {
                     X86Exception e = jit.execute(t);
                     if (e != null) {
-                        // translated code sets RIP only where it is read: set it as the interpreter leaves it
                         current = jit.faultingInsn();
-                        c.rip = e.trap ? current.next : current.pc;
+                        if (!e.trap) c.rip = current.pc;
                         return e;
                     }
                     continue;

@@ -215,10 +215,11 @@ final class Translator {
     private final LinkedHashMap<Long, Integer> exits = new LinkedHashMap<>();
     private int indirectSites;
 
-    Translator(Region region, X86Cpu cpu) {
+    /** A translator for {@code region} in the given mode (64-bit addresses or not; stack size in bytes). */
+    Translator(Region region, boolean longMode, int stackSize) {
         this.region = region;
-        this.longMode = cpu.longMode;
-        this.stackSize = cpu.stackSize;
+        this.longMode = longMode;
+        this.stackSize = stackSize;
         this.nBlocks = region.blocks.length;
         this.kinds = new int[region.insns.length];
         for (int k = 0; k < kinds.length; k++) kinds[k] = classify(region.insns[k]);
@@ -772,13 +773,10 @@ final class Translator {
         flushRegs();
         materializeCc();
         boolean end = i.op.has(dev.jemu.target.x86.Opcode.END);
-        if (end) {
-            // branches read RIP (as the next instruction's address) and assign it; other handlers never read
-            // it, and when they raise an exception the loop sets it from the instruction
-            cb.aload(cpuL);
-            cb.loadConstant(i.next);
-            cb.putfield(CD_CPU, "rip", CD_long);
-        }
+        // handlers run with RIP at the next instruction (they may branch, or raise a trap from there)
+        cb.aload(cpuL);
+        cb.loadConstant(i.next);
+        cb.putfield(CD_CPU, "rip", CD_long);
         HandlerRef h = HandlerRef.of(i);
         DynamicConstantDesc<Object> insn = insnConstant(curIndex);
         if (h.direct()) {
@@ -802,10 +800,7 @@ final class Translator {
             cb.aload(0);
             cb.getfield(CD_TB, "valid", CD_boolean);
             cb.ifne(ok);
-            cb.aload(cpuL);
-            cb.loadConstant(i.next);
-            cb.putfield(CD_CPU, "rip", CD_long);
-            cb.iconst_m1(); // registers and flags are all in the CPU
+            cb.iconst_m1(); // registers, flags and RIP are all in the CPU
             cb.ireturn();
             cb.labelBinding(ok);
         }

@@ -38,6 +38,21 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private final int minHits;
 
     // statistics
+    /** Builds translations in the background (ON mode); one thread for every vCPU of the process. */
+    private static final java.util.concurrent.ExecutorService BUILDER =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "jemu-tcg");
+                t.setDaemon(true);
+                return t;
+            });
+    private final boolean background;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Built> done = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Translations submitted and not yet installed (vCPU thread only). */
+    private int pending;
+    /** Counts invalidations: a translation built across one is dropped (its code may have changed). */
+    private long epoch;
+    private boolean failureReported;
+
     private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
     private long translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
@@ -45,6 +60,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         this.cpu = cpu;
         this.interp = interp;
         this.minHits = options.mode() == TcgOptions.Mode.ALL ? 0 : Math.max(1, options.threshold() / 4);
+        this.background = options.background() && options.mode() == TcgOptions.Mode.ON;
         this.cache = new CodeCache<>(options.maxBlocks(), t -> {
             if (t.entry.code == t) t.entry.code = null;
         });
@@ -103,42 +119,99 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         return cache.get(rip, csBase, mode(cpu));
     }
 
-    /** Translates the region entered at {@code entry}; attaches and returns it (null if it cannot be done). */
+    /** What building a translation needs, fixed on the vCPU thread. */
+    private record Job(DecodedBlock entry, Region region, int mode, boolean longMode, int stackSize, long epoch) {}
+
+    /** A built translation (or why it failed), with the cost of building it. */
+    private record Built(Job job, X86Translation t, Region region, int bytes, long compileNanos, long defineNanos,
+                         long nanos, Throwable error) {}
+
+    /**
+     * Translates the region entered at {@code entry}. Returns the translation, attached to the block; or
+     * null when it is being built in the background (it is attached by a later {@link #poll}) or failed.
+     */
     public X86Translation translate(DecodedBlock entry) {
         long t0 = System.nanoTime();
         Region region = Region.collect(interp, cpu, entry, MAX_BLOCKS, MAX_INSNS, minHits);
-        X86Translation t = null;
-        while (t == null) {
-            Translator tr = new Translator(region, cpu);
-            String simple = "X86Block" + NAMES.incrementAndGet();
-            ClassDesc name = ClassDesc.of("dev.jemu.target.x86.tcg." + simple);
-            long c0 = System.nanoTime();
-            byte[] bytes = tr.compile(EMITTER.classFile(), name);
-            int size = codeSize(bytes);
-            compileNanos += System.nanoTime() - c0;
-            if (size > MAX_CODE && region.blocks.length > 1) {
-                region = region.prefix(Math.max(1, region.blocks.length / 2));
-                continue;
-            }
-            try {
+        Job job = new Job(entry, region, mode(cpu), cpu.longMode, cpu.stackSize, epoch);
+        long collect = System.nanoTime() - t0;
+        nanos += collect;
+        if (!background) return install(build(job));
+        // pending: its blocks stop counting (and so are not taken into other translations meanwhile)
+        for (DecodedBlock b : region.blocks) b.hits = Integer.MIN_VALUE;
+        pending++;
+        BUILDER.execute(() -> done.add(build(job)));
+        return null;
+    }
+
+    /** Attaches translations finished in the background (on the vCPU thread, between blocks). */
+    public void poll() {
+        if (pending == 0) return;
+        for (Built b; (b = done.poll()) != null; ) {
+            pending--;
+            install(b);
+        }
+    }
+
+    /** Builds the class of a translation and instantiates it (any thread). */
+    private static Built build(Job job) {
+        long t0 = System.nanoTime(), compile = 0, define = 0;
+        Region region = job.region;
+        try {
+            for (;;) {
+                Translator tr = new Translator(region, job.longMode, job.stackSize);
+                String simple = "X86Block" + NAMES.incrementAndGet();
+                ClassDesc name = ClassDesc.of("dev.jemu.target.x86.tcg." + simple);
+                long c0 = System.nanoTime();
+                byte[] bytes = tr.compile(EMITTER.classFile(), name);
+                int size = codeSize(bytes);
+                compile += System.nanoTime() - c0;
+                if (size > MAX_CODE && region.blocks.length > 1) {
+                    region = region.prefix(Math.max(1, region.blocks.length / 2));
+                    continue;
+                }
                 long d0 = System.nanoTime();
                 MethodHandles.Lookup l = EMITTER.define(simple, bytes, List.of(region.insns));
-                defineNanos += System.nanoTime() - d0;
                 MethodHandle ctor = l.findConstructor(l.lookupClass(),
                         MethodType.methodType(void.class, X86Translation.Init.class));
-                t = (X86Translation) ctor.invoke(new X86Translation.Init(entry, region.insns, region.pages,
-                        mode(cpu), tr.staticExitCount(), tr.indirectExitCount()));
-            } catch (Throwable e) {
-                throw new IllegalStateException("translation of block at " + Long.toHexString(entry.rip) + " failed", e);
+                X86Translation t = (X86Translation) ctor.invoke(new X86Translation.Init(job.entry, region.insns,
+                        region.pages, job.mode, tr.staticExitCount(), tr.indirectExitCount()));
+                define += System.nanoTime() - d0;
+                return new Built(job, t, region, size, compile, define, System.nanoTime() - t0, null);
             }
-            bytecodeBytes += size;
+        } catch (Throwable e) {
+            return new Built(job, null, region, 0, compile, define, System.nanoTime() - t0, e);
         }
+    }
+
+    private X86Translation install(Built b) {
+        DecodedBlock entry = b.job.entry;
+        // the other blocks may become entries of their own (when reached from elsewhere)
+        for (DecodedBlock d : b.job.region.blocks) if (d != entry && d.hits < 0) d.hits = 0;
+        nanos += b.nanos;
+        compileNanos += b.compileNanos;
+        defineNanos += b.defineNanos;
+        if (b.error != null) {
+            entry.hits = Integer.MIN_VALUE; // a translator bug: keep interpreting this block
+            if (!failureReported) {
+                failureReported = true;
+                System.err.println("jemu: translation of the block at " + Long.toHexString(entry.rip)
+                        + " failed (interpreting it): " + b.error);
+                if (System.getenv("JEMU_DEBUG") != null) b.error.printStackTrace();
+            }
+            return null;
+        }
+        if (b.job.epoch != epoch) {
+            entry.hits = 0; // code was written or dropped meanwhile: the translation may be stale
+            return null;
+        }
+        X86Translation t = b.t;
         cache.put(t);
         entry.code = t;
         translations++;
-        translatedInsns += region.insns.length;
-        if (distinct != null) for (Insn i : region.insns) distinct.add(i.pc);
-        nanos += System.nanoTime() - t0;
+        translatedInsns += b.region.insns.length;
+        bytecodeBytes += b.bytes;
+        if (distinct != null) for (Insn i : b.region.insns) distinct.add(i.pc);
         return t;
     }
 
@@ -152,10 +225,12 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     public void invalidatePage(long page) {
+        epoch++;
         cache.invalidatePage(page);
     }
 
     public void invalidateAll() {
+        epoch++;
         cache.clear();
     }
 
