@@ -38,6 +38,13 @@ public final class LinuxThread implements AddressSpace.Listener {
     /** What restart_syscall continues after an ERESTART_RESTARTBLOCK (nanosleep with the time left). */
     java.util.function.LongSupplier restartBlock;
 
+    /** The thread's name (prctl PR_SET_NAME, /proc/.../comm), at most 15 bytes; set at exec and clone. */
+    volatile byte[] comm = new byte[0];
+
+    byte[] commBytes() {
+        return comm;
+    }
+
     /** The status exit() gave (the process's if this is its last thread). */
     int exitCode;
 

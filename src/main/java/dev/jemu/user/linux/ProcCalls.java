@@ -148,13 +148,19 @@ final class ProcCalls {
     static long prctl(LinuxThread t, int option, long a, long b) {
         return switch (option) {
             case PR_SET_NAME -> {
-                t.proc.mem.cstringBytes(a, 4096);
+                // The thread's name (comm): at most 15 bytes, read up to a NUL or the 16th byte.
+                byte[] raw = new byte[16];
+                int n = 0;
+                while (n < 15) {
+                    int c = t.proc.mem.readByte(a + n);
+                    if (c == 0) break;
+                    raw[n++] = (byte) c;
+                }
+                t.comm = java.util.Arrays.copyOf(raw, n);
                 yield 0;
             }
             case PR_GET_NAME -> {
-                String n = t.proc.exe == null ? "" : t.proc.exe.substring(t.proc.exe.lastIndexOf('/') + 1);
-                byte[] nb = java.util.Arrays.copyOf(n.getBytes(StandardCharsets.UTF_8), 16);
-                nb[15] = 0;
+                byte[] nb = java.util.Arrays.copyOf(t.commBytes(), 16);
                 t.proc.mem.write(a, nb);
                 yield 0;
             }
