@@ -115,7 +115,8 @@ public final class FileCalls {
         }
         if (r < 0) return r;
         String name = new String(p, StandardCharsets.UTF_8);
-        int fd = t.proc.fds.install(new FdTable.HostFile((int) r, name), 0, (flags & O_CLOEXEC) != 0);
+        ProcDir dir = special == Integer.MIN_VALUE ? ProcFs.directory(t, p) : null;
+        int fd = t.proc.fds.install(new FdTable.HostFile((int) r, name, dir), 0, (flags & O_CLOEXEC) != 0);
         if (fd < 0) HostSyscall.call(Nr.CLOSE, r);
         return fd;
     }
@@ -148,6 +149,21 @@ public final class FileCalls {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
         return HostSyscall.call(nr, h, a, b, c);
+    }
+
+    /** getdents/getdents64: generated /proc directories list the guest's entries. */
+    static long getdents(LinuxThread t, int nr, int fd, long va, long len) {
+        FdTable.HostFile f = t.proc.fds.get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (f.special instanceof ProcDir d) return d.getdents(t, va, len, nr == Nr.GETDENTS64);
+        return HostSyscall.call(nr, f.hostFd, buf(t, va, len, true), len);
+    }
+
+    static long lseek(LinuxThread t, int fd, long off, int whence) {
+        FdTable.HostFile f = t.proc.fds.get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (f.special instanceof ProcDir d && off == 0 && whence == 0) d.rewind();
+        return HostSyscall.call(Nr.LSEEK, f.hostFd, off, whence);
     }
 
     static long flock(LinuxThread t, int fd, int op) {
