@@ -97,7 +97,7 @@ final class ProcFs {
         byte[] content = switch (g.tail) {
             case "cmdline" -> p.cmdline();
             case "environ" -> p.environ();
-            case "comm" -> bytes(p.comm() + "\n");
+            case "comm" -> bytes((g.thread != null ? new String(g.thread.commBytes(), StandardCharsets.UTF_8) : p.comm()) + "\n");
             case "maps" -> maps(p);
             case "stat" -> stat(p, g.thread);
             case "status" -> status(p, g.thread);
