@@ -93,6 +93,26 @@ public final class SoftMmu {
         if (xTag[i] == page) xTag[i] = NO_TAG;
     }
 
+    // ---- the TLB arrays, for translated code that inlines the hit path ----
+    // Entry i = (va >>> 12) & (length - 1) caches page tag[i]; host offset = add[i] + va. A tag is never
+    // NO_TAG-like for a valid page, so comparing it with a page address is the whole hit check.
+
+    public long[] readTags() {
+        return rTag;
+    }
+
+    public long[] readAddends() {
+        return rAdd;
+    }
+
+    public long[] writeTags() {
+        return wTag;
+    }
+
+    public long[] writeAddends() {
+        return wAdd;
+    }
+
     // ---- fast paths ----
 
     public int read8(long va) {

@@ -1,44 +1,51 @@
 package dev.jemu.target.x86;
 
 import dev.jemu.memory.SoftMmu;
+import dev.jemu.tcg.TcgOptions;
+import dev.jemu.target.x86.tcg.X86Jit;
+import dev.jemu.target.x86.tcg.X86Translation;
 
 /**
- * Executes guest code by interpreting decoded blocks. Instructions are decoded once per block and kept in a
- * direct-mapped cache keyed by RIP (and CS base and mode); a block ends at a control transfer, at a page
- * boundary or after {@link #MAX_INSNS} instructions. One interpreter per vCPU.
+ * Executes guest code: decoded blocks are interpreted, and once a block has run often enough (see
+ * {@link TcgOptions}) the translator turns it and its neighbours into JVM bytecode, which then runs instead.
+ * Instructions are decoded once per block and kept in a direct-mapped cache keyed by RIP (and CS base and
+ * mode); a block ends at a control transfer, at a page boundary or after {@link #MAX_INSNS} instructions.
+ * One interpreter per vCPU.
  */
 public final class Interpreter {
-    static final int MAX_INSNS = 64;
+    public static final int MAX_INSNS = 64;
     private static final int CACHE_BITS = 14, CACHE_SIZE = 1 << CACHE_BITS;
-
-    static final class Block {
-        final long rip, csBase, page;
-        final int codeBits;
-        final Insn[] insns;
-
-        Block(long rip, long csBase, int codeBits, long page, Insn[] insns) {
-            this.rip = rip;
-            this.csBase = csBase;
-            this.codeBits = codeBits;
-            this.page = page;
-            this.insns = insns;
-        }
-    }
 
     private final X86Cpu cpu;
     private final Decoder decoder;
-    private final Block[] cache = new Block[CACHE_SIZE];
+    private final DecodedBlock[] cache = new DecodedBlock[CACHE_SIZE];
     private final Insn[] scratch = new Insn[MAX_INSNS];
+    /** The translator, or null when translation is off. */
+    private final X86Jit jit;
+    private final int hotness;
+    /** The block being interpreted (so that writes to its own code stop it). */
+    private DecodedBlock running;
     /** The instruction being executed (for fault reporting and logging). */
     private Insn current;
 
     public Interpreter(X86Cpu cpu) {
+        this(cpu, TcgOptions.fromSystemProperties());
+    }
+
+    public Interpreter(X86Cpu cpu, TcgOptions options) {
         this.cpu = cpu;
         this.decoder = new Decoder(OpcodeTable.x86());
+        this.jit = options.enabled() ? new X86Jit(cpu, this, options) : null;
+        this.hotness = options.hotness();
     }
 
     public Insn current() {
         return current;
+    }
+
+    /** The translator (null when off): statistics and tests. */
+    public X86Jit jit() {
+        return jit;
     }
 
     /**
@@ -52,18 +59,34 @@ public final class Interpreter {
                 c.exitRequest = false;
                 return X86Exception.trap(X86Exception.EXIT_INTERRUPT);
             }
-            Insn[] is;
+            DecodedBlock b;
             try {
-                is = lookup(c.rip).insns;
+                b = block(c.rip);
             } catch (X86Exception e) {
                 return e;
             }
+            if (jit != null) {
+                X86Translation t = b.code;
+                if (t != null && t.valid && t.mode == X86Jit.mode(c)) {
+                    X86Exception e = jit.execute(t);
+                    if (e != null) {
+                        current = jit.faultingInsn();
+                        if (!e.trap) c.rip = current.pc;
+                        return e;
+                    }
+                    continue;
+                }
+                if (++b.hits >= hotness && jit.translate(b) != null) continue;
+            }
+            Insn[] is = b.insns;
+            running = b;
             int k = 0;
             try {
                 for (; k < is.length; k++) {
                     Insn i = is[k];
                     c.rip = i.next;
                     i.exec.exec(c, i);
+                    if (!b.valid) break; // it wrote its own code: continue from RIP with the new code
                 }
             } catch (X86Exception e) {
                 current = is[k];
@@ -92,21 +115,23 @@ public final class Interpreter {
         return null;
     }
 
-    private Block lookup(long rip) {
+    /** The decoded block at {@code rip} in the current mode (decoding it if needed); throws its decode fault. */
+    public DecodedBlock block(long rip) {
         long csBase = cpu.segBase[X86Cpu.CS];
         int idx = (int) (rip ^ (rip >>> CACHE_BITS)) & (CACHE_SIZE - 1);
-        Block b = cache[idx];
+        DecodedBlock b = cache[idx];
         if (b != null && b.rip == rip && b.csBase == csBase && b.codeBits == cpu.codeBits) return b;
-        b = translate(rip, csBase);
+        b = decodeBlock(rip, csBase);
+        if (jit != null) b.code = jit.find(rip, csBase);
         cache[idx] = b;
         return b;
     }
 
-    private Block translate(long rip, long csBase) {
+    private DecodedBlock decodeBlock(long rip, long csBase) {
         int n = 0;
         long pc = rip;
         long linear = cpu.linear(X86Cpu.CS, rip, cpu.codeBits / 8);
-        long page = linear & ~SoftMmu.PAGE_MASK;
+        long page = linear & ~SoftMmu.PAGE_MASK, lastPage = page;
         cpu.mem.backend().markCode(page);
         while (n < MAX_INSNS) {
             Insn i;
@@ -117,34 +142,41 @@ public final class Interpreter {
                 break; // let the faulting instruction start its own block
             }
             scratch[n++] = i;
-            if (i.op.has(Opcode.END)) break;
             pc = i.next;
             long lin = cpu.linear(X86Cpu.CS, pc, cpu.codeBits / 8);
-            if ((lin & ~SoftMmu.PAGE_MASK) != page) break;
             // an instruction that ends on the next page also marks that page as code
-            long last = lin - 1;
-            if ((last & ~SoftMmu.PAGE_MASK) != page) cpu.mem.backend().markCode(last & ~SoftMmu.PAGE_MASK);
+            long last = (lin - 1) & ~SoftMmu.PAGE_MASK;
+            if (last != page) {
+                cpu.mem.backend().markCode(last);
+                lastPage = last;
+            }
+            if (i.op.has(Opcode.END)) break;
+            if ((lin & ~SoftMmu.PAGE_MASK) != page) break;
         }
         Insn[] insns = java.util.Arrays.copyOf(scratch, n);
-        return new Block(rip, csBase, cpu.codeBits, page, insns);
+        return new DecodedBlock(rip, csBase, cpu.codeBits, page, lastPage, insns);
     }
 
-    /** Forgets decoded code on the page at linear address {@code page} (code was written or unmapped). */
+    /** Forgets decoded and translated code on the page at linear address {@code page} (code was written or unmapped). */
     public void invalidatePage(long page) {
         page &= ~SoftMmu.PAGE_MASK;
         for (int k = 0; k < CACHE_SIZE; k++) {
-            Block b = cache[k];
-            if (b != null && (b.page == page || lastPage(b) == page)) cache[k] = null;
+            DecodedBlock b = cache[k];
+            if (b != null && (b.page == page || b.lastPage == page)) {
+                b.valid = false;
+                cache[k] = null;
+            }
         }
+        DecodedBlock r = running;
+        if (r != null && (r.page == page || r.lastPage == page)) r.valid = false;
+        if (jit != null) jit.invalidatePage(page);
     }
 
-    private static long lastPage(Block b) {
-        Insn last = b.insns[b.insns.length - 1];
-        return (last.pc + b.csBase + last.len - 1) & ~SoftMmu.PAGE_MASK;
-    }
-
-    /** Forgets all decoded code (mode changes that alter decoding, exec). */
+    /** Forgets all decoded and translated code (mode changes that alter decoding, exec). */
     public void invalidateAll() {
+        for (DecodedBlock b : cache) if (b != null) b.valid = false;
         java.util.Arrays.fill(cache, null);
+        if (running != null) running.valid = false;
+        if (jit != null) jit.invalidateAll();
     }
 }

@@ -77,6 +77,7 @@ final class Threads {
         c.regs[X86Cpu.RAX] = 0;
         if (newsp != 0) c.regs[X86Cpu.RSP] = newsp;
         LinuxThread child = new LinuxThread(p, c, tid);
+        child.comm = t.comm;
         child.sigMask = t.sigMask; // the alternate stack is not inherited by CLONE_VM children
         child.comm = t.comm;
         if ((flags & CLONE_SETTLS) != 0) {

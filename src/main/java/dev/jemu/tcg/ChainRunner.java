@@ -1,0 +1,55 @@
+package dev.jemu.tcg;
+
+/**
+ * The execution loop of translated code: runs one translation after another, following static exits through
+ * their links (filled in on first use) without going back to the block lookup, until a translation exits
+ * dynamically, a link target is not translated, or the CPU is asked to stop. One per vCPU.
+ */
+public final class ChainRunner<C> {
+    /** What the loop needs from the target: finding the translation for the current PC, and stop requests. */
+    public interface Target<C> {
+        /** The valid translation for the CPU's current PC and mode, or null (not translated yet). */
+        TranslatedBlock<C> find(C cpu);
+
+        /** True when the loop must return to its caller (interrupts, signals, flushes requested by others). */
+        boolean stopRequested(C cpu);
+
+        /** The guest PC (to check an indirect exit's remembered target). */
+        long pc(C cpu);
+    }
+
+    private final Target<C> target;
+    /** The translation running or last run: when a guest exception escapes, this is the one it came from. */
+    public TranslatedBlock<C> last;
+
+    public ChainRunner(Target<C> target) {
+        this.target = target;
+    }
+
+    /** Runs from {@code t} until a dynamic exit or a stop request; guest exceptions propagate (see {@link #last}). */
+    public void run(TranslatedBlock<C> t, C cpu) {
+        for (;;) {
+            last = t;
+            int x = t.run(cpu);
+            if (x == TranslatedBlock.EXIT_DYNAMIC || target.stopRequested(cpu)) return;
+            TranslatedBlock<C> n;
+            if (x >= 0) {
+                n = t.links[x];
+                if (n == null || !n.valid) {
+                    n = target.find(cpu);
+                    if (n == null) return;
+                    if (t.valid) t.links[x] = n;
+                }
+            } else {
+                int site = -2 - x;
+                n = t.indirect[site];
+                if (n == null || !n.valid || n.pc != target.pc(cpu)) {
+                    n = target.find(cpu);
+                    if (n == null) return;
+                    if (t.valid) t.indirect[site] = n;
+                }
+            }
+            t = n;
+        }
+    }
+}

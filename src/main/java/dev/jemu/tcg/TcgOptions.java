@@ -1,0 +1,46 @@
+package dev.jemu.tcg;
+
+/**
+ * How guest code is executed: interpreted only, translated once hot, or translated at first execution.
+ * The tool options will build this from {@code -accel tcg,jit=...}; until then {@link #fromSystemProperties()}
+ * is the one place that reads the {@code jemu.jit*} properties.
+ *
+ * @param mode       OFF (interpreter only), ON (translate blocks executed {@code threshold} times), ALL
+ * @param threshold  executions of a block before it is translated (ON)
+ * @param maxBlocks  translated blocks kept per vCPU; the oldest are dropped (and their classes unloaded)
+ */
+public record TcgOptions(Mode mode, int threshold, int maxBlocks) {
+    public enum Mode { OFF, ON, ALL }
+
+    public static final int DEFAULT_THRESHOLD = 64, DEFAULT_MAX_BLOCKS = 4096;
+
+    public TcgOptions {
+        if (threshold < 1) threshold = 1;
+        if (maxBlocks < 16) maxBlocks = 16;
+    }
+
+    /** {@code jemu.jit=off|on|all}, {@code jemu.jit.threshold=N}, {@code jemu.jit.max=N}. */
+    public static TcgOptions fromSystemProperties() {
+        String m = System.getProperty("jemu.jit", "on").trim().toLowerCase(java.util.Locale.ROOT);
+        Mode mode = switch (m) {
+            case "off", "false", "0", "no" -> Mode.OFF;
+            case "all", "always" -> Mode.ALL;
+            default -> Mode.ON;
+        };
+        return new TcgOptions(mode, Integer.getInteger("jemu.jit.threshold", DEFAULT_THRESHOLD),
+                Integer.getInteger("jemu.jit.max", DEFAULT_MAX_BLOCKS));
+    }
+
+    public static TcgOptions of(Mode mode) {
+        return new TcgOptions(mode, DEFAULT_THRESHOLD, DEFAULT_MAX_BLOCKS);
+    }
+
+    public boolean enabled() {
+        return mode != Mode.OFF;
+    }
+
+    /** Executions before translation: 1 in ALL mode. */
+    public int hotness() {
+        return mode == Mode.ALL ? 1 : threshold;
+    }
+}
