@@ -47,7 +47,18 @@ public final class FdTable {
         }
     }
 
-    public static final int MAX_FDS = 1024;
+    /** The most descriptors a table can have (the hard RLIMIT_NOFILE jemu reports). */
+    public static final int MAX_FDS = 1 << 16;
+    /** RLIMIT_NOFILE's soft limit: new descriptors must be below it (1024, a shell's usual default). */
+    private volatile int limit = 1024;
+
+    public int limit() {
+        return limit;
+    }
+
+    public void setLimit(int l) {
+        limit = Math.max(0, Math.min(l, MAX_FDS));
+    }
 
     private HostFile[] files = new HostFile[64];
     /** Processes sharing this table (clone with CLONE_FILES and without CLONE_THREAD). */
@@ -66,7 +77,7 @@ public final class FdTable {
 
     /** Installs a new host file at the lowest free number >= {@code min}; returns it or -EMFILE. */
     public synchronized int install(HostFile f, int min, boolean cloexecFlag) {
-        for (int fd = Math.max(0, min); fd < MAX_FDS; fd++) {
+        for (int fd = Math.max(0, min); fd < limit; fd++) {
             ensure(fd);
             if (files[fd] == null) {
                 files[fd] = f;
@@ -79,7 +90,7 @@ public final class FdTable {
 
     /** Puts {@code f} at exactly {@code fd} (dup2/dup3), closing what was there. */
     public synchronized int installAt(HostFile f, int fd, boolean cloexecFlag) {
-        if (fd < 0 || fd >= MAX_FDS) return -Errno.EBADF;
+        if (fd < 0 || fd >= limit) return -Errno.EBADF;
         ensure(fd);
         HostFile old = files[fd];
         files[fd] = f;
@@ -130,6 +141,7 @@ public final class FdTable {
         FdTable t = new FdTable();
         t.files = Arrays.copyOf(files, files.length);
         t.cloexec = Arrays.copyOf(cloexec, cloexec.length);
+        t.limit = limit;
         for (HostFile f : t.files) if (f != null) f.retain();
         return t;
     }
