@@ -47,10 +47,17 @@ public final class FdTable {
         }
     }
 
-    /** The most descriptors a table can have (the hard RLIMIT_NOFILE jemu reports). */
+    /** The most descriptors a table can have. */
     public static final int MAX_FDS = 1 << 16;
-    /** RLIMIT_NOFILE's soft limit: new descriptors must be below it (1024, a shell's usual default). */
-    private volatile int limit = 1024;
+    /** RLIMIT_NOFILE's soft limit (the host's, at most MAX_FDS): new descriptors must be below it. */
+    private volatile int limit = hostLimit();
+
+    private static int hostLimit() {
+        java.lang.foreign.MemorySegment l = java.lang.foreign.Arena.ofAuto().allocate(16, 8);
+        if (HostSyscall.call(Nr.PRLIMIT64, 0, 7, 0, l.address()) != 0) return 1024;
+        long cur = l.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
+        return (int) Math.min(Math.max(cur, 0) == cur ? cur : MAX_FDS, MAX_FDS);
+    }
 
     public int limit() {
         return limit;

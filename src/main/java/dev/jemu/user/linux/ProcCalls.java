@@ -138,31 +138,18 @@ final class ProcCalls {
     static final int RLIMIT_NOFILE = 7;
 
     /**
-     * prlimit64 for this process. Limits are the host's (jemu's), except RLIMIT_NOFILE, which is the guest's
-     * own: its descriptor table enforces it (soft 1024 to start, hard 65536), since the JVM raised its own.
+     * prlimit64 for this process: the host's limits (jemu's). The descriptor table follows RLIMIT_NOFILE
+     * (up to its own maximum), so EMFILE comes where the guest expects it.
      */
     static long prlimit(LinuxThread t, int pid, int resource, long newVa, long oldVa) {
-        LinuxProcess p = pid == 0 ? t.proc : t.proc.kernel.process(pid);
-        if (p == null || p.dead()) return -Errno.ESRCH;
-        if (resource == RLIMIT_NOFILE) {
-            GuestMemory m = t.proc.mem;
-            long cur = p.fds.limit(), max = FdTable.MAX_FDS;
-            if (newVa != 0) {
-                long nc = m.readLong(newVa), nm = m.readLong(newVa + 8);
-                if (Long.compareUnsigned(nc, nm) > 0) return -Errno.EINVAL;
-                if (Long.compareUnsigned(nm, max) > 0) return -Errno.EPERM;
-            }
-            if (oldVa != 0) {
-                m.writeLong(oldVa, cur);
-                m.writeLong(oldVa + 8, max);
-            }
-            if (newVa != 0) p.fds.setLimit((int) m.readLong(newVa));
-            return 0;
-        }
-        if (p != t.proc) return -Errno.EPERM; // other guest processes' limits are the same host ones
+        if (pid != 0 && pid != t.proc.pid) return -Errno.ESRCH;
         long nl = newVa == 0 ? 0 : FileCalls.buf(t, newVa, 16, false);
         long ol = oldVa == 0 ? 0 : FileCalls.buf(t, oldVa, 16, true);
-        return HostSyscall.call(Nr.PRLIMIT64, 0, resource, nl, ol);
+        long r = HostSyscall.call(Nr.PRLIMIT64, 0, resource, nl, ol);
+        if (r == 0 && newVa != 0 && resource == RLIMIT_NOFILE) {
+            t.proc.fds.setLimit((int) Math.min(t.proc.mem.readLong(newVa), FdTable.MAX_FDS));
+        }
+        return r;
     }
 
     static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
