@@ -120,7 +120,25 @@ final class MemCalls {
                     return -Errno.ENOMEM;
                 }
             }
-            long r = as.mapShared(start, size, prot, name, off, (int) fd);
+            // Pages past the end of the file would raise a host SIGBUS in the JVM when touched: map only the
+            // part the file covers and leave the rest inaccessible, so the guest gets a fault signal instead.
+            long covered = size;
+            if (hfd >= 0) {
+                java.lang.foreign.MemorySegment st = java.lang.foreign.Arena.ofAuto().allocate(144, 8);
+                if (HostSyscall.call(Nr.FSTAT, fd, st.address()) == 0
+                        && (st.get(java.lang.foreign.ValueLayout.JAVA_INT, 24) & 0170000) == 0100000) {
+                    long fileEnd = AddressSpace.pageUp(st.get(java.lang.foreign.ValueLayout.JAVA_LONG, 48));
+                    covered = Math.max(0, Math.min(size, fileEnd - off));
+                }
+            }
+            if (covered < size) {
+                as.map(start + covered, size - covered, 0, name, off + covered);
+                if (covered == 0) {
+                    HostSyscall.call(Nr.CLOSE, fd);
+                    return start;
+                }
+            }
+            long r = as.mapShared(start, covered, prot, name, off, (int) fd);
             return r < 0 ? r : start;
         }
     }
