@@ -15,7 +15,7 @@ import java.util.List;
  * <ul>
  * <li>{@code jemu.args} — extra emulator options put before the program, e.g. {@code -d strace}</li>
  * <li>{@code jemu.jvm.args} — extra JVM options for the emulator process</li>
- * <li>{@code jemu.timeout} — seconds an emulated run may take (default 60)</li>
+ * <li>{@code jemu.timeout} — seconds an emulated run may take (default 180: generous, so a loaded CI machine does not fail a slow but correct run)</li>
  * <li>{@code jemu.peer=qemu} — run Debian's qemu-user (qemu-x86_64, qemu-i386) in place of jemu,
  *     to check a harness and its test programs against a working emulator</li>
  * </ul>
@@ -51,7 +51,7 @@ public final class Jemu {
     }
 
     public static Duration timeout() {
-        return Duration.ofSeconds(Long.getLong("jemu.timeout", 60));
+        return Duration.ofSeconds(Long.getLong("jemu.timeout", 180));
     }
 
     /** The full command line that runs {@code tool} (jemu-x86_64, jemu-i386, ...) on {@code args}. */

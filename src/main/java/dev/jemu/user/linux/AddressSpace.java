@@ -22,6 +22,10 @@ public final class AddressSpace implements SoftMmu.Backend {
     private static final int CODE = 0x10;
     /** Page is mapped (possibly PROT_NONE): distinguishes a PROT_NONE page from a hole. */
     private static final int MAPPED = 0x8;
+    /** Page of a shared file mapping beyond the end of the file: any access is SIGBUS, not SIGSEGV. */
+    private static final int BUS = 0x20;
+    /** Page-fault error code bit jemu sets for a {@link #BUS} page (bit 15, SGX, never set in user mode). */
+    public static final int ERR_BUS = 1 << 15;
     private static final long PAGE = 4096;
     private static final int CHUNK_BITS = 12; // pages per permission chunk: 4096 (16 MiB of address space)
 
@@ -168,6 +172,7 @@ public final class AddressSpace implements SoftMmu.Backend {
     public long translate(long va, int access) {
         if (va < 0 || va >= limit) throw X86Exception.pageFault(va, 4 | (access == SoftMmu.WRITE ? 2 : 0) | (access == SoftMmu.EXEC ? 0x10 : 0));
         int p = protOf(va);
+        if ((p & BUS) != 0) throw X86Exception.pageFault(va, ERR_BUS | 5 | (access == SoftMmu.WRITE ? 2 : 0));
         boolean ok = switch (access) {
             case SoftMmu.READ -> (p & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0;
             case SoftMmu.WRITE -> (p & PROT_WRITE) != 0;
@@ -207,7 +212,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         if (va < 0 || va + len > limit || va + len < va) return false;
         for (long p = va & ~(PAGE - 1); p < va + len; p += PAGE) {
             int have = protOf(p);
-            if ((have & MAPPED) == 0 || (have & protNeeded) != protNeeded) return false;
+            if ((have & MAPPED) == 0 || (have & BUS) != 0 || (have & protNeeded) != protNeeded) return false;
         }
         return true;
     }
@@ -237,6 +242,12 @@ public final class AddressSpace implements SoftMmu.Backend {
         vmas.put(start, v);
         flushAllTlbs();
         return 0;
+    }
+
+    /** Pages of [start, start+len) beyond the end of a shared file: accesses raise SIGBUS, as in Linux. */
+    public synchronized void markBeyondEof(long start, long len) {
+        for (long a = start; a < start + pageUp(len); a += PAGE) setProtOf(a, protOf(a) | BUS);
+        flushAllTlbs();
     }
 
     /** Maps [start, start+len) with {@code p}, replacing whatever was there; memory is zeroed. */
@@ -305,7 +316,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         for (Vma v : vmas.subMap(start, true, end, false).values()) v.prot = p & 7;
         for (long a = start; a < end; a += PAGE) {
             int old = protOf(a);
-            setProtOf(a, (p & 7) | (old & CODE) | MAPPED);
+            setProtOf(a, (p & 7) | (old & (CODE | BUS)) | MAPPED);
         }
         mergeAround(start);
         mergeAround(end);
@@ -394,7 +405,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         for (Vma v : vmas.values()) {
             Vma cv = v.copy();
             child.vmas.put(v.start, cv);
-            for (long a = v.start; a < v.end; a += PAGE) child.setProtOf(a, protOf(a) & (7 | MAPPED));
+            for (long a = v.start; a < v.end; a += PAGE) child.setProtOf(a, protOf(a) & (7 | MAPPED | BUS));
             if (v.backing != null) {
                 // Shared memory stays shared: the child maps the same object.
                 cv.backing = v.backing.retain();

@@ -47,7 +47,25 @@ public final class FdTable {
         }
     }
 
-    public static final int MAX_FDS = 1024;
+    /** The most descriptors a table can have. */
+    public static final int MAX_FDS = 1 << 16;
+    /** RLIMIT_NOFILE's soft limit (the host's, at most MAX_FDS): new descriptors must be below it. */
+    private volatile int limit = hostLimit();
+
+    private static int hostLimit() {
+        java.lang.foreign.MemorySegment l = java.lang.foreign.Arena.ofAuto().allocate(16, 8);
+        if (HostSyscall.call(Nr.PRLIMIT64, 0, 7, 0, l.address()) != 0) return 1024;
+        long cur = l.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
+        return (int) Math.min(Math.max(cur, 0) == cur ? cur : MAX_FDS, MAX_FDS);
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    public void setLimit(int l) {
+        limit = Math.max(0, Math.min(l, MAX_FDS));
+    }
 
     private HostFile[] files = new HostFile[64];
     /** Processes sharing this table (clone with CLONE_FILES and without CLONE_THREAD). */
@@ -66,7 +84,7 @@ public final class FdTable {
 
     /** Installs a new host file at the lowest free number >= {@code min}; returns it or -EMFILE. */
     public synchronized int install(HostFile f, int min, boolean cloexecFlag) {
-        for (int fd = Math.max(0, min); fd < MAX_FDS; fd++) {
+        for (int fd = Math.max(0, min); fd < limit; fd++) {
             ensure(fd);
             if (files[fd] == null) {
                 files[fd] = f;
@@ -79,7 +97,7 @@ public final class FdTable {
 
     /** Puts {@code f} at exactly {@code fd} (dup2/dup3), closing what was there. */
     public synchronized int installAt(HostFile f, int fd, boolean cloexecFlag) {
-        if (fd < 0 || fd >= MAX_FDS) return -Errno.EBADF;
+        if (fd < 0 || fd >= limit) return -Errno.EBADF;
         ensure(fd);
         HostFile old = files[fd];
         files[fd] = f;
@@ -130,6 +148,7 @@ public final class FdTable {
         FdTable t = new FdTable();
         t.files = Arrays.copyOf(files, files.length);
         t.cloexec = Arrays.copyOf(cloexec, cloexec.length);
+        t.limit = limit;
         for (HostFile f : t.files) if (f != null) f.retain();
         return t;
     }

@@ -115,7 +115,8 @@ public final class FileCalls {
         }
         if (r < 0) return r;
         String name = new String(p, StandardCharsets.UTF_8);
-        int fd = t.proc.fds.install(new FdTable.HostFile((int) r, name), 0, (flags & O_CLOEXEC) != 0);
+        ProcDir dir = special == Integer.MIN_VALUE ? ProcFs.directory(t, p) : null;
+        int fd = t.proc.fds.install(new FdTable.HostFile((int) r, name, dir), 0, (flags & O_CLOEXEC) != 0);
         if (fd < 0) HostSyscall.call(Nr.CLOSE, r);
         return fd;
     }
@@ -148,6 +149,21 @@ public final class FileCalls {
         int h = t.proc.fds.host(fd);
         if (h < 0) return -Errno.EBADF;
         return HostSyscall.call(nr, h, a, b, c);
+    }
+
+    /** getdents/getdents64: generated /proc directories list the guest's entries. */
+    static long getdents(LinuxThread t, int nr, int fd, long va, long len) {
+        FdTable.HostFile f = t.proc.fds.get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (f.special instanceof ProcDir d) return d.getdents(t, va, len, nr == Nr.GETDENTS64);
+        return HostSyscall.call(nr, f.hostFd, buf(t, va, len, true), len);
+    }
+
+    static long lseek(LinuxThread t, int fd, long off, int whence) {
+        FdTable.HostFile f = t.proc.fds.get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (f.special instanceof ProcDir d && off == 0 && whence == 0) d.rewind();
+        return HostSyscall.call(Nr.LSEEK, f.hostFd, off, whence);
     }
 
     static long flock(LinuxThread t, int fd, int op) {
@@ -335,13 +351,63 @@ public final class FileCalls {
                         : r == TIOCSPGRP ? Terminal.setForeground(t, arg) : Terminal.getSession(t, arg);
             }
             case TIOCSCTTY, TIOCNOTTY -> 0;
+            // Terminal controls with a plain value or no argument.
+            case TCSBRK, TCXONC, TCFLSH, TIOCEXCL, TIOCNXCL, TIOCSBRK, TIOCCBRK ->
+                    Blocking.call(t, Nr.IOCTL, h, r, arg);
+            // An int in or out.
+            case TIOCOUTQ, TIOCMGET, TIOCGETD, SIOCATMARK -> HostSyscall.call(Nr.IOCTL, h, r, buf(t, arg, 4, true));
+            case TIOCMSET, TIOCMBIS, TIOCMBIC, TIOCSETD, FIOASYNC ->
+                    HostSyscall.call(Nr.IOCTL, h, r, buf(t, arg, 4, false));
+            case TIOCGPTPEER -> FdCalls.installNew(t, HostSyscall.call(Nr.IOCTL, h, r, (arg & ~O_CLOEXEC) | O_CLOEXEC),
+                    "/dev/pts", (arg & O_CLOEXEC) != 0);
+            case SIOCGIFCONF -> ifconf(t, h, arg);
             default -> {
+                long g = encodedIoctl(t, h, r, arg);
+                if (g != Long.MIN_VALUE) yield g;
                 if (t.proc.kernel.log.on(dev.jemu.util.Log.Item.UNIMP)) {
                     t.proc.kernel.log.printf("Unsupported ioctl: cmd=%#x%n", req);
                 }
                 yield -Errno.ENOTTY;
             }
         };
+    }
+
+    static final int TCSBRK = 0x5409, TCXONC = 0x540a, TCFLSH = 0x540b, TIOCEXCL = 0x540c, TIOCNXCL = 0x540d,
+            TIOCOUTQ = 0x5411, TIOCMGET = 0x5415, TIOCMBIS = 0x5416, TIOCMBIC = 0x5417, TIOCMSET = 0x5418,
+            TIOCGETD = 0x5424, TIOCSETD = 0x5423, TIOCSBRK = 0x5427, TIOCCBRK = 0x5428, TIOCGPTPEER = 0x5441,
+            FIOASYNC = 0x5452, SIOCATMARK = 0x8905, SIOCGIFCONF = 0x8912;
+
+    /**
+     * ioctls that encode their argument's direction and size (_IOR/_IOW/_IOWR), and the socket interface
+     * requests (struct ifreq): the argument is a buffer of that size, passed in place.
+     */
+    private static long encodedIoctl(LinuxThread t, int h, int r, long arg) {
+        int dir = (r >>> 30) & 3, size = (r >>> 16) & 0x3fff, type = (r >>> 8) & 0xff;
+        if ((r & 0xffff0000) == 0 && r >= 0x8910 && r <= 0x8938) {
+            dir = 3;
+            size = 40; // struct ifreq (the SIOCGIF*/SIOCSIF* requests, none with pointers inside)
+        } else if (type != 'T' && type != 'f' && type != 0x12 && type != 'X') {
+            // Only families whose structures hold no pointers: a guest pointer inside one would be taken
+            // by the host kernel as an address in jemu's own memory.
+            return Long.MIN_VALUE;
+        }
+        if (dir == 0 || size == 0) return Long.MIN_VALUE;
+        // dir bit 1 (_IOC_READ): the kernel writes the buffer; bit 0 (_IOC_WRITE): it reads it.
+        long hb = buf(t, arg, size, (dir & 2) != 0);
+        return Blocking.call(t, Nr.IOCTL, h, r, hb);
+    }
+
+    /** SIOCGIFCONF: struct ifconf {int len; char *buf} with the buffer passed in place. */
+    private static long ifconf(LinuxThread t, int h, long arg) {
+        GuestMemory m = t.proc.mem;
+        int len = m.readInt(arg);
+        long gbuf = m.readLong(arg + 8);
+        MemorySegment ic = Arena.ofAuto().allocate(16, 8);
+        ic.set(ValueLayout.JAVA_INT, 0, len);
+        ic.set(ValueLayout.JAVA_LONG, 8, gbuf == 0 ? 0 : buf(t, gbuf, len, true));
+        long r = HostSyscall.call(Nr.IOCTL, h, SIOCGIFCONF, ic.address());
+        if (r >= 0) m.writeInt(arg, ic.get(ValueLayout.JAVA_INT, 0));
+        return r;
     }
 
     static long sendfile(LinuxThread t, int out, int in, long offVa, long count) {

@@ -113,10 +113,16 @@ public final class LinuxProcess {
         return b.toByteArray();
     }
 
-    /** The command name (comm): the program's base name, at most 15 bytes. */
+    /** The command name (comm) of the main thread. */
     String comm() {
-        String n = exe == null ? "" : exe.substring(exe.lastIndexOf('/') + 1);
-        return n.length() > 15 ? n.substring(0, 15) : n;
+        LinuxThread t = mainThread();
+        return t == null ? "" : new String(t.commBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** exec: comm becomes the base name of the file as execve named it, at most 15 bytes. */
+    static byte[] commOf(String execfn) {
+        byte[] b = execfn.substring(execfn.lastIndexOf('/') + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return b.length > 15 ? java.util.Arrays.copyOf(b, 15) : b;
     }
 
     @Override

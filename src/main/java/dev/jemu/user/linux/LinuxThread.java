@@ -38,6 +38,13 @@ public final class LinuxThread implements AddressSpace.Listener {
     /** What restart_syscall continues after an ERESTART_RESTARTBLOCK (nanosleep with the time left). */
     java.util.function.LongSupplier restartBlock;
 
+    /** The thread's name (prctl PR_SET_NAME, /proc/.../comm), at most 15 bytes; set at exec and clone. */
+    volatile byte[] comm = new byte[0];
+
+    byte[] commBytes() {
+        return comm;
+    }
+
     /** The status exit() gave (the process's if this is its last thread). */
     int exitCode;
 
@@ -46,8 +53,6 @@ public final class LinuxThread implements AddressSpace.Listener {
     public long robustList, robustListLen;
 
     // ---- host side ----
-    /** The thread's name (prctl PR_SET_NAME, 15 bytes at most); null: the program's file name. */
-    public volatile byte[] comm;
     /** The host thread running this guest thread, and its kernel tid (for interrupting blocked calls). */
     public volatile Thread host;
     volatile int hostTid;

@@ -121,7 +121,19 @@ final class MemCalls {
                 }
             }
             long r = as.mapShared(start, size, prot, name, off, (int) fd);
-            return r < 0 ? r : start;
+            if (r < 0) return r;
+            if (hfd >= 0) {
+                // Whole pages past the end of the file: the guest gets SIGBUS there (the host would
+                // raise it inside the JVM). A file that grows later is not followed.
+                java.lang.foreign.MemorySegment st = java.lang.foreign.Arena.ofAuto().allocate(144, 8);
+                if (HostSyscall.call(Nr.FSTAT, hfd, st.address()) == 0
+                        && (st.get(java.lang.foreign.ValueLayout.JAVA_INT, 24) & 0170000) == 0100000) {
+                    long fsize = st.get(java.lang.foreign.ValueLayout.JAVA_LONG, 48);
+                    long valid = Math.max(0, AddressSpace.pageUp(fsize) - off);
+                    if (valid < size) as.markBeyondEof(start + valid, size - valid);
+                }
+            }
+            return start;
         }
     }
 

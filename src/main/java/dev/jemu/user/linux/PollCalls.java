@@ -55,7 +55,7 @@ final class PollCalls {
 
     /** {@code deadline}: CLOCK_MONOTONIC ns, or -1 for none. */
     private static long pollUntil(LinuxThread t, long fdsVa, int n, long deadline, boolean restartBlock) {
-        if (n < 0 || n > FdTable.MAX_FDS) return -Errno.EINVAL;
+        if (n < 0 || n > t.proc.fds.limit()) return -Errno.EINVAL;
         GuestMemory m = t.proc.mem;
         byte[] guest = m.read(fdsVa, 8 * n);
         MemorySegment host = Arena.ofAuto().allocate(8L * Math.max(n, 1), 4);

@@ -135,11 +135,21 @@ final class ProcCalls {
         return 0;
     }
 
+    static final int RLIMIT_NOFILE = 7;
+
+    /**
+     * prlimit64 for this process: the host's limits (jemu's). The descriptor table follows RLIMIT_NOFILE
+     * (up to its own maximum), so EMFILE comes where the guest expects it.
+     */
     static long prlimit(LinuxThread t, int pid, int resource, long newVa, long oldVa) {
         if (pid != 0 && pid != t.proc.pid) return -Errno.ESRCH;
         long nl = newVa == 0 ? 0 : FileCalls.buf(t, newVa, 16, false);
         long ol = oldVa == 0 ? 0 : FileCalls.buf(t, oldVa, 16, true);
-        return HostSyscall.call(Nr.PRLIMIT64, 0, resource, nl, ol);
+        long r = HostSyscall.call(Nr.PRLIMIT64, 0, resource, nl, ol);
+        if (r == 0 && newVa != 0 && resource == RLIMIT_NOFILE) {
+            t.proc.fds.setLimit((int) Math.min(t.proc.mem.readLong(newVa), FdTable.MAX_FDS));
+        }
+        return r;
     }
 
     static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
@@ -148,21 +158,19 @@ final class ProcCalls {
     static long prctl(LinuxThread t, int option, long a, long b) {
         return switch (option) {
             case PR_SET_NAME -> {
-                // Linux keeps the first 15 bytes of the name.
-                byte[] name = t.proc.mem.read(a, 16);
-                int len = 0;
-                while (len < 15 && name[len] != 0) len++;
-                t.comm = java.util.Arrays.copyOf(name, len);
+                // The thread's name (comm): at most 15 bytes, read up to a NUL or the 16th byte.
+                byte[] raw = new byte[16];
+                int n = 0;
+                while (n < 15) {
+                    int c = t.proc.mem.readByte(a + n);
+                    if (c == 0) break;
+                    raw[n++] = (byte) c;
+                }
+                t.comm = java.util.Arrays.copyOf(raw, n);
                 yield 0;
             }
             case PR_GET_NAME -> {
-                byte[] n = t.comm;
-                if (n == null) {
-                    String e = t.proc.exe == null ? "" : t.proc.exe.substring(t.proc.exe.lastIndexOf('/') + 1);
-                    n = e.getBytes(StandardCharsets.UTF_8);
-                }
-                byte[] nb = java.util.Arrays.copyOf(n, 16);
-                nb[15] = 0;
+                byte[] nb = java.util.Arrays.copyOf(t.commBytes(), 16);
                 t.proc.mem.write(a, nb);
                 yield 0;
             }

@@ -85,8 +85,37 @@ final class ProcFs {
                 return null;
             }
         }
-        if (tail.isEmpty() || tail.equals("fd") || tail.equals("task")) return null;
-        return bytes("/proc/self/" + tail);
+        // The rest: the JVM's own entries (the host thread's for a thread), which the host can show.
+        String base = g.thread != null && g.thread.hostTid > 0 ? "/proc/self/task/" + g.thread.hostTid : "/proc/self";
+        if (tail.isEmpty()) return bytes(base);
+        if (tail.equals("fd") || tail.equals("task")) return bytes("/proc/self/" + tail);
+        return bytes(base + "/" + tail);
+    }
+
+    /** /proc/PID/fd or /proc/PID/task of a guest process: its listing, or null. */
+    static ProcDir directory(LinuxThread t, byte[] path) {
+        Target g = target(t, path);
+        if (g == null) return null;
+        String tail = g.tail.endsWith("/") ? g.tail.substring(0, g.tail.length() - 1) : g.tail;
+        LinuxProcess p = g.proc;
+        if (tail.equals("fd")) {
+            return new ProcDir(() -> {
+                java.util.List<String> names = new java.util.ArrayList<>();
+                for (int fd : p.fds.open()) names.add(Integer.toString(fd));
+                return names;
+            }, true);
+        }
+        if (tail.equals("task")) {
+            return new ProcDir(() -> {
+                java.util.List<Integer> tids = new java.util.ArrayList<>();
+                for (LinuxThread th : p.threads) tids.add(th.tid);
+                java.util.Collections.sort(tids);
+                java.util.List<String> names = new java.util.ArrayList<>();
+                for (int tid : tids) names.add(Integer.toString(tid));
+                return names;
+            }, false);
+        }
+        return null;
     }
 
     /** For paths whose contents jemu generates: a host descriptor with them, or MIN_VALUE. */
@@ -97,7 +126,7 @@ final class ProcFs {
         byte[] content = switch (g.tail) {
             case "cmdline" -> p.cmdline();
             case "environ" -> p.environ();
-            case "comm" -> bytes(p.comm() + "\n");
+            case "comm" -> bytes((g.thread != null ? new String(g.thread.commBytes(), StandardCharsets.UTF_8) : p.comm()) + "\n");
             case "maps" -> maps(p);
             case "stat" -> stat(p, g.thread);
             case "status" -> status(p, g.thread);

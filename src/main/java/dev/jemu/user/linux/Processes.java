@@ -82,7 +82,7 @@ public final class Processes {
                 | (img.execStack ? AddressSpace.PROT_EXEC : 0), "[stack]", 0);
         as.brkStart = as.brk = AddressSpace.pageUp(img.end);
         p.exe = exe;
-        for (LinuxThread th : p.threads) th.comm = null; // the new program's file name
+        t.comm = LinuxProcess.commOf(execfn);
         p.argv = argv;
         p.envp = envp;
         long uid = HostSyscall.call(Nr.GETUID), gid = HostSyscall.call(Nr.GETGID);
@@ -147,8 +147,8 @@ public final class Processes {
         c.regs[X86Cpu.RAX] = 0;
         if (newsp != 0) c.regs[X86Cpu.RSP] = newsp;
         LinuxThread ct = new LinuxThread(child, c, pid);
-        ct.comm = t.comm;
         ct.sigMask = t.sigMask;
+        ct.comm = t.comm;
         if (!shareVm || (flags & Threads.CLONE_VFORK) != 0) {
             ct.altSp = t.altSp;
             ct.altSize = t.altSize;

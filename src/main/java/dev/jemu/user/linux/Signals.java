@@ -25,7 +25,7 @@ public final class Signals {
     // si_code values for faults.
     public static final int SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, ILL_ILLOPN = 2, ILL_PRVOPC = 5,
             FPE_INTDIV = 1, FPE_INTOVF = 2, FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6,
-            FPE_FLTINV = 7, TRAP_BRKPT = 1, BUS_ADRALN = 1;
+            FPE_FLTINV = 7, TRAP_BRKPT = 1, BUS_ADRALN = 1, BUS_ADRERR = 2;
 
     // sa_flags.
     public static final long SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_RESTORER = 0x04000000L,
@@ -187,8 +187,10 @@ public final class Signals {
         X86Cpu c = t.cpu;
         long ip = c.rip;
         SigInfo si = switch (e.vector) {
-            case X86Exception.PF -> SigInfo.fault(SIGSEGV,
-                    t.proc.mm.vmaAt(e.address) != null ? SEGV_ACCERR : SEGV_MAPERR, e.address, e.vector, e.errorCode);
+            case X86Exception.PF -> (e.errorCode & AddressSpace.ERR_BUS) != 0
+                    ? SigInfo.fault(SIGBUS, BUS_ADRERR, e.address, e.vector, e.errorCode & ~AddressSpace.ERR_BUS)
+                    : SigInfo.fault(SIGSEGV, t.proc.mm.vmaAt(e.address) != null ? SEGV_ACCERR : SEGV_MAPERR,
+                            e.address, e.vector, e.errorCode);
             case X86Exception.UD, X86Exception.EXIT_SYSCALL -> SigInfo.fault(SIGILL, ILL_ILLOPN, ip, X86Exception.UD, 0);
             case X86Exception.DE -> SigInfo.fault(SIGFPE, FPE_INTDIV, ip, e.vector, 0);
             case X86Exception.MF -> SigInfo.fault(SIGFPE, fpeCode(~c.fpu.fcw & c.fpu.statusWord()), ip, e.vector, 0);

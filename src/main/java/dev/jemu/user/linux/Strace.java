@@ -85,7 +85,11 @@ final class Strace {
                 b.append(a[k] >= 0 && a[k] < 4096 ? Long.toString(a[k]) : "0x" + Long.toHexString(a[k]));
             }
         } else {
-            for (int k = 0; k < fmt.length(); k++) {
+            int n = fmt.length();
+            // open/openat show the mode only when it means something (O_CREAT, O_TMPFILE), as qemu does.
+            int oi = fmt.indexOf('O');
+            if (oi >= 0 && oi == n - 2 && fmt.charAt(n - 1) == 'o' && (a[oi] & 0100) == 0 && (a[oi] & 020000000) == 0) n--;
+            for (int k = 0; k < n; k++) {
                 if (k > 0) b.append(',');
                 arg(t, b, fmt.charAt(k), a[k]);
             }
@@ -259,7 +263,7 @@ final class Strace {
                 b.append(" = -1 errno=").append(e).append(" (").append(Errno.message(e)).append(")\n");
             }
         } else if (HEX.get()[0]) {
-            b.append(" = 0x").append(Long.toHexString(res)).append('\n');
+            b.append(t.proc.is64() ? String.format(" = 0x%016x%n", res) : String.format(" = 0x%08x%n", res));
         } else {
             b.append(" = ").append(res).append('\n');
         }

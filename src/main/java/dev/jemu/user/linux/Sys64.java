@@ -27,7 +27,7 @@ public final class Sys64 {
             case Nr.FSTAT -> FileCalls.fstat(t, (int) a0, a1);
             case Nr.NEWFSTATAT -> FileCalls.fstatat(t, (int) a0, a1, a2, (int) a3);
             case Nr.STATX -> FileCalls.statx(t, (int) a0, a1, (int) a2, (int) a3, a4);
-            case Nr.LSEEK -> FileCalls.fdCall(t, Nr.LSEEK, (int) a0, a1, a2);
+            case Nr.LSEEK -> FileCalls.lseek(t, (int) a0, a1, (int) a2);
             case Nr.PREAD64 -> FileCalls.pread(t, (int) a0, a1, a2, a3);
             case Nr.PWRITE64 -> FileCalls.pwrite(t, (int) a0, a1, a2, a3);
             case Nr.READV -> FileCalls.rwv(t, Nr.READV, (int) a0, a1, (int) a2, 0, true);
@@ -44,7 +44,7 @@ public final class Sys64 {
             case Nr.ACCESS -> FileCalls.faccessat(t, fdcwd, a0, (int) a1, 0);
             case Nr.FACCESSAT -> FileCalls.faccessat(t, (int) a0, a1, (int) a2, 0);
             case Nr.FACCESSAT2 -> FileCalls.faccessat(t, (int) a0, a1, (int) a2, (int) a3);
-            case Nr.GETDENTS64, Nr.GETDENTS -> FileCalls.fdCall(t, nr, (int) a0, FileCalls.buf(t, a1, a2, true), a2);
+            case Nr.GETDENTS64, Nr.GETDENTS -> FileCalls.getdents(t, nr, (int) a0, a1, a2);
             case Nr.GETCWD -> FileCalls.getcwd(t, a0, a1);
             case Nr.CHDIR -> FileCalls.chdir(t, a0);
             case Nr.FCHDIR -> FileCalls.fchdir(t, (int) a0);

@@ -79,6 +79,7 @@ final class Threads {
         LinuxThread child = new LinuxThread(p, c, tid);
         child.comm = t.comm;
         child.sigMask = t.sigMask; // the alternate stack is not inherited by CLONE_VM children
+        child.comm = t.comm;
         if ((flags & CLONE_SETTLS) != 0) {
             long r = setTls(child, p.mem, tls);
             if (r < 0) return r;

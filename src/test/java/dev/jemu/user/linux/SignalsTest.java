@@ -1,6 +1,5 @@
 package dev.jemu.user.linux;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,9 +14,8 @@ class SignalsTest {
         LinuxPrograms.assertSameAsNative(LinuxPrograms.c("signals"), 0);
     }
 
-    /** si_addr is the accessed byte (needs SoftMmu to hand the full address to AddressSpace.translate). */
+    /** si_addr is the accessed byte, including an access that crosses into an unmapped page. */
     @Test
-    @Disabled("SoftMmu passes only the page address to Backend.translate; enable once the full address is passed")
     void faultAddressIsTheAccessedByte() {
         LinuxPrograms.assertSameAsNative(LinuxPrograms.c("faultaddr"), 0);
     }

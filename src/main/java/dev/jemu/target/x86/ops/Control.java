@@ -28,6 +28,7 @@ public final class Control {
         t.add("CC", "INT3 end", Control::int3);
         t.add("CD", "INT Ib end", Control::intN);
         t.add("CE", "INTO i64 end", Control::into);
+        t.add("62 /r", "BOUND Gv,Ma i64", Control::bound);
     }
 
     /** Truncates a branch target to the operand size (16-bit IP, 32-bit EIP). */
@@ -88,6 +89,17 @@ public final class Control {
 
     public static void intN(X86Cpu c, Insn i) {
         throw X86Exception.trap((int) i.imm & 0xff);
+    }
+
+    /** BOUND: #BR unless lower <= index <= upper (signed, operand-size bounds pair in memory). */
+    public static void bound(X86Cpu c, Insn i) {
+        if (!i.mem) throw X86Exception.ud();
+        long a = c.ea(i);
+        int sh = 64 - 8 * i.osize;
+        long lo = (c.mem.read(a, i.osize) << sh) >> sh;
+        long hi = (c.mem.read(c.linear(i.seg, a - c.segBase[i.seg] + i.osize, i.asize), i.osize) << sh) >> sh;
+        long idx = (c.getReg(i.reg, i.osize, false) << sh) >> sh;
+        if (idx < lo || idx > hi) throw X86Exception.fault(X86Exception.BR);
     }
 
     public static void into(X86Cpu c, Insn i) {
