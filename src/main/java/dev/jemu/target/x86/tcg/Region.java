@@ -72,7 +72,7 @@ final class Region {
         int insns = entry.insns.length;
         while (!queue.isEmpty() && list.size() < maxBlocks) {
             DecodedBlock b = queue.poll();
-            for (long t : Translator.regionSuccessors(b.last())) {
+            for (long t : Forms.regionSuccessors(b.last())) {
                 if (seen.containsKey(t)) continue;
                 if ((linear(cpu, t) & ~SoftMmu.PAGE_MASK) != entry.page) continue;
                 DecodedBlock s;

@@ -1,0 +1,450 @@
+package dev.jemu.target.x86.tcg;
+
+import dev.jemu.memory.SoftMmu;
+import dev.jemu.target.x86.DecodedBlock;
+import dev.jemu.target.x86.Flags;
+import dev.jemu.target.x86.Insn;
+import dev.jemu.target.x86.X86Cpu;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static dev.jemu.target.x86.tcg.Forms.*;
+
+/**
+ * Inline bytecode for the instruction forms the translator specialises (see {@link Forms}), each doing
+ * exactly what its handler does to registers, memory and the lazy flags, and faulting at the same point
+ * with nothing changed yet.
+ */
+abstract class FormEmitter extends Emitter {
+    FormEmitter(boolean longMode, int stackSize) {
+        super(longMode, stackSize);
+    }
+
+    void ret(Insn i) {
+        pop(i.osize);
+        cb.lstore(cT);
+        if (i.imm != 0) {
+            stackPointer();
+            cb.loadConstant(i.imm & 0xffff);
+            cb.ladd();
+            setReg(X86Cpu.RSP, stackSize, false);
+        }
+        cb.lload(cT);
+        ipMask(i.osize);
+        cb.lstore(cT);
+    }
+
+    // =====================================================================================================
+    // Data movement
+    // =====================================================================================================
+
+    void lea(Insn i) {
+        offset(i);
+        if (i.asize < i.osize) mask(i.asize);
+        setReg(i.reg, i.osize, i.rex);
+    }
+
+    void cmov(Insn i) {
+        readE(i, i.osize); // read (and fault) whatever the condition
+        cb.lstore(cT);
+        ensureLocal(i.reg); // both paths must leave the same registers in locals
+        Label yes = cb.newLabel(), done = cb.newLabel();
+        condJump(i.arg, yes);
+        if (i.osize == 4) {
+            getReg(i.reg, 4, i.rex); // a 32-bit CMOV zero-extends even when false
+            setReg(i.reg, 4, i.rex);
+        }
+        cb.goto_(done);
+        cb.labelBinding(yes);
+        cb.lload(cT);
+        setReg(i.reg, i.osize, i.rex);
+        cb.labelBinding(done);
+    }
+
+    void setcc(Insn i) {
+        if (!i.mem && !highByte(i.rm, 1, i.rex)) ensureLocal(i.rm);
+        if (!i.mem && highByte(i.rm, 1, i.rex)) ensureLocal(i.rm - 4);
+        Label yes = cb.newLabel(), done = cb.newLabel();
+        condJump(i.arg, yes);
+        cb.lconst_0();
+        cb.goto_(done);
+        cb.labelBinding(yes);
+        cb.lconst_1();
+        cb.labelBinding(done);
+        writeE(i, 1);
+    }
+
+    // =====================================================================================================
+    // Arithmetic
+    // =====================================================================================================
+
+    /**
+     * r = a op b with its flags, as Alu.alu. The operands are pushed by {@code first} then {@code second}
+     * ({@code aFirst}: which of them is a); only {@code first} may fault. {@code writeBack} consumes r (not
+     * called for CMP); {@code storeFaults} says it may fault. When nothing can fault once the operands are
+     * read, they go straight into the flag locals; else into temporaries, copied after the store.
+     */
+    void alu(int op, int size, Runnable first, Runnable second, boolean aFirst, Runnable writeBack,
+                     boolean storeFaults) {
+        boolean logic = op == AND || op == OR || op == XOR;
+        boolean direct = !storeFaults || op == CMP;
+        int la = direct && !logic ? ccSrc1L : aT, lb = direct && !logic ? ccSrcL : bT, lr = direct ? ccDstL : rT;
+        if (usesCarry(op)) {
+            carryFlag(); // before anything can fault, from the flags as they are
+            cb.lstore(cT);
+        }
+        first.run();
+        cb.lstore(aFirst ? la : lb);
+        second.run();
+        cb.lstore(aFirst ? lb : la);
+        cb.lload(la);
+        cb.lload(lb);
+        switch (op) {
+            case ADD -> cb.ladd();
+            case ADC -> { cb.ladd(); cb.lload(cT); cb.ladd(); }
+            case SUB, CMP -> cb.lsub();
+            case SBB -> { cb.lsub(); cb.lload(cT); cb.lsub(); }
+            case AND -> cb.land();
+            case OR -> cb.lor();
+            default -> cb.lxor();
+        }
+        cb.lstore(lr);
+        if (op != CMP) {
+            cb.lload(lr);
+            writeBack.run();
+        }
+        if (!direct) {
+            cb.lload(lr);
+            cb.lstore(ccDstL);
+            if (!logic) {
+                cb.lload(la);
+                cb.lstore(ccSrc1L);
+                cb.lload(lb);
+                cb.lstore(ccSrcL);
+            }
+        }
+        if (usesCarry(op)) {
+            cb.lload(cT);
+            cb.lstore(ccAuxL);
+        }
+        setKind(switch (op) {
+            case ADD -> Flags.ADD;
+            case ADC -> Flags.ADC;
+            case SBB -> Flags.SBB;
+            case SUB, CMP -> Flags.SUB;
+            default -> Flags.LOGIC;
+        }, size);
+    }
+
+    /** ALU op with E as destination (Alu.rmw without LOCK). */
+    void aluE(Insn i, int op, Runnable src) {
+        int size = i.osize;
+        if (i.mem) {
+            alu(op, size, () -> {
+                ea(i);
+                cb.dup2();
+                cb.lstore(addrT);
+                load(size);
+            }, src, true, () -> {
+                cb.pop2(); // the result is in rT
+                cb.lload(addrT);
+                cb.lload(rT);
+                store(size);
+            }, true);
+        } else {
+            alu(op, size, () -> getReg(i.rm, size, i.rex), src, true, () -> setReg(i.rm, size, i.rex), false);
+        }
+    }
+
+    /** G = G op E (Alu.aluGE): E first, it may fault. */
+    void aluG(Insn i) {
+        alu(i.arg, i.osize, () -> readE(i, i.osize), () -> getReg(i.reg, i.osize, i.rex), false,
+                () -> setReg(i.reg, i.osize, i.rex), false);
+    }
+
+    /** rAX = rAX op imm (Alu.aluAI). */
+    void aluA(Insn i) {
+        alu(i.arg, i.osize, () -> getReg(X86Cpu.RAX, i.osize, false), () -> cb.loadConstant(i.imm), true,
+                () -> setReg(X86Cpu.RAX, i.osize, false), false);
+    }
+
+    /** INC/DEC flags: setCc(INC|DEC, size, r=rT, v=aT, 1) and ccAux = the old CF (in cT). */
+    void incDecFlags(boolean inc, int size) {
+        cb.lload(rT);
+        cb.lstore(ccDstL);
+        cb.lload(aT);
+        cb.lstore(ccSrc1L);
+        cb.lconst_1();
+        cb.lstore(ccSrcL);
+        cb.lload(cT);
+        cb.lstore(ccAuxL);
+        setKind(inc ? Flags.INC : Flags.DEC, size);
+    }
+
+    void incDecE(Insn i, boolean inc) {
+        int size = i.osize;
+        if (!i.mem) {
+            incDecReg(i.rm, size, i.rex, inc);
+            return;
+        }
+        carryFlag();
+        cb.lstore(cT);
+        ea(i);
+        cb.dup2();
+        cb.lstore(addrT);
+        load(size);
+        cb.lstore(aT);
+        cb.lload(aT);
+        cb.lconst_1();
+        if (inc) cb.ladd();
+        else cb.lsub();
+        cb.lstore(rT);
+        cb.lload(addrT);
+        cb.lload(rT);
+        store(size);
+        incDecFlags(inc, size);
+    }
+
+    /** INC/DEC of a register: nothing faults, so straight into the flag locals. */
+    void incDecReg(int r, int size, boolean rex, boolean inc) {
+        carryFlag();
+        cb.lstore(ccAuxL);
+        getReg(r, size, rex);
+        cb.lstore(ccSrc1L);
+        cb.lload(ccSrc1L);
+        cb.lconst_1();
+        if (inc) cb.ladd();
+        else cb.lsub();
+        cb.lstore(ccDstL);
+        cb.lload(ccDstL);
+        setReg(r, size, rex);
+        cb.lconst_1();
+        cb.lstore(ccSrcL);
+        setKind(inc ? Flags.INC : Flags.DEC, size);
+    }
+
+    void incDecZ(Insn i, boolean inc) {
+        incDecReg(i.rm, i.osize, false, inc);
+    }
+
+    void notE(Insn i) {
+        int size = i.osize;
+        if (i.mem) {
+            ea(i);
+            cb.dup2();
+            cb.lstore(addrT);
+            load(size);
+            cb.lconst_1();
+            cb.lneg();
+            cb.lxor();
+            cb.lstore(rT);
+            cb.lload(addrT);
+            cb.lload(rT);
+            store(size);
+        } else {
+            getReg(i.rm, size, i.rex);
+            cb.lconst_1();
+            cb.lneg();
+            cb.lxor();
+            setReg(i.rm, size, i.rex);
+        }
+    }
+
+    void negE(Insn i) {
+        int size = i.osize;
+        if (i.mem) {
+            ea(i);
+            cb.dup2();
+            cb.lstore(addrT);
+            load(size);
+        } else {
+            getReg(i.rm, size, i.rex);
+        }
+        cb.lstore(bT);
+        cb.lload(bT);
+        cb.lneg();
+        cb.lstore(rT);
+        if (i.mem) {
+            cb.lload(addrT);
+            cb.lload(rT);
+            store(size);
+        } else {
+            cb.lload(rT);
+            setReg(i.rm, size, i.rex);
+        }
+        // setCc(SUB, size, -v, 0, v)
+        cb.lload(rT);
+        cb.lstore(ccDstL);
+        cb.lconst_0();
+        cb.lstore(ccSrc1L);
+        cb.lload(bT);
+        cb.lstore(ccSrcL);
+        setKind(Flags.SUB, size);
+    }
+
+    /** SHL/SAL/SHR/SAR by a constant (Shift.shift with the count known). */
+    void shift(Insn i, int count) {
+        int size = i.osize;
+        count &= size == 8 ? 63 : 31;
+        int op = i.arg; // Shift.SHL = 4, SHR = 5, SAL = 6, SAR = 7
+        if (i.mem) {
+            ea(i);
+            cb.dup2();
+            cb.lstore(addrT);
+            load(size);
+        } else {
+            getReg(i.rm, size, i.rex);
+        }
+        cb.lstore(aT);
+        if (count == 0) {
+            // no flags change; a 32-bit register is still written (its upper half cleared)
+            if (!i.mem && size == 4) {
+                cb.lload(aT);
+                setReg(i.rm, 4, i.rex);
+            }
+            return;
+        }
+        // prev: the value before the last one-bit step, in bT; result in rT
+        cb.lload(aT);
+        switch (op) {
+            case 5 -> {
+                if (count > 1) {
+                    cb.loadConstant(count - 1);
+                    cb.lushr();
+                }
+                cb.dup2();
+                cb.lstore(bT);
+                cb.iconst_1();
+                cb.lushr();
+            }
+            case 7 -> {
+                sext(size);
+                if (count > 1) {
+                    cb.loadConstant(count - 1);
+                    cb.lshr();
+                }
+                cb.dup2();
+                cb.lstore(bT);
+                cb.iconst_1();
+                cb.lshr();
+                mask(size);
+            }
+            default -> {
+                if (count > 1) {
+                    cb.loadConstant(count - 1);
+                    cb.lshl();
+                }
+                cb.dup2();
+                cb.lstore(bT);
+                cb.iconst_1();
+                cb.lshl();
+                mask(size);
+            }
+        }
+        cb.lstore(rT);
+        if (i.mem) {
+            cb.lload(addrT);
+            cb.lload(rT);
+            store(size);
+        } else {
+            cb.lload(rT);
+            setReg(i.rm, size, i.rex);
+        }
+        cb.lload(rT);
+        cb.lstore(ccDstL);
+        cb.lconst_0();
+        cb.lstore(ccSrc1L);
+        cb.lload(bT);
+        cb.lstore(ccSrcL);
+        setKind(op == 4 || op == 6 ? Flags.SHL : Flags.SHR, size);
+    }
+
+    /** IMUL Gv,Ev and IMUL Gv,Ev,Iz/Ib (MulDiv.imul): truncated signed product, CF = OF = overflow. */
+    void imul(Insn i, boolean immediate) {
+        int size = i.osize;
+        if (immediate) {
+            readE(i, size);
+            sext(size);
+            cb.lstore(aT);
+            cb.loadConstant(i.imm);
+            sext(size);
+            cb.lstore(bT);
+        } else {
+            getReg(i.reg, size, i.rex);
+            sext(size);
+            cb.lstore(aT);
+            readE(i, size);
+            sext(size);
+            cb.lstore(bT);
+        }
+        cb.lload(aT);
+        cb.lload(bT);
+        cb.lmul();
+        cb.lstore(rT);
+        boolean live = liveAfter[curIndex];
+        if (live) {
+            // overflow: the product does not fit the operand size
+            cb.lload(rT);
+            switch (size) {
+                case 2 -> {
+                    sext(2);
+                    cb.lload(rT);
+                    cb.lcmp();
+                }
+                case 4 -> {
+                    sext(4);
+                    cb.lload(rT);
+                    cb.lcmp();
+                }
+                default -> {
+                    cb.pop2();
+                    cb.lload(aT);
+                    cb.lload(bT);
+                    cb.invokestatic(ClassDesc.of("java.lang.Math"), "multiplyHigh", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                    cb.lload(rT);
+                    cb.bipush(63);
+                    cb.lshr();
+                    cb.lcmp();
+                }
+            }
+            cb.istore(idxT); // nonzero: overflow
+            // MulDiv.mulFlags: CF and OF from the overflow, the other flags as they were
+            materializeCc();
+            cb.aload(cpuL);
+            cb.invokestatic(CD_FLAGS, "compute", MethodTypeDesc.of(CD_int, CD_CPU));
+            cb.loadConstant(~(Flags.CF | Flags.OF));
+            cb.iand();
+            Label no = cb.newLabel();
+            cb.iload(idxT);
+            cb.ifeq(no);
+            cb.loadConstant(Flags.CF | Flags.OF);
+            cb.ior();
+            cb.labelBinding(no);
+            cb.i2l();
+            cb.lstore(ccAuxL);
+        }
+        cb.lload(rT);
+        setReg(i.reg, size, i.rex);
+        if (live) {
+            cc = Flags.EFLAGS;
+            synced = false;
+        }
+    }
+}
