@@ -59,6 +59,7 @@ class TranslatorDifferentialTest {
                 throw new AssertionError("program " + p + "\n" + texts.get(p), e);
             }
             if (all.translations > 0) translatedSome++;
+            assertEquals(0, all.failures + hot.failures, "translations failed for program " + p + "\n" + texts.get(p));
             events.merge(ref.event.replaceAll("@.*", ""), 1, Integer::sum);
             compare(ref, all, "program " + p + " translated at first execution\n" + texts.get(p));
             compare(ref, hot, "program " + p + " translated when hot\n" + texts.get(p));
@@ -69,7 +70,7 @@ class TranslatorDifferentialTest {
     }
 
     record Outcome(long[] regs, long rip, int flags, long[] xmm, byte[] data, byte[] stack, String event,
-                   long translations) {}
+                   long translations, long failures) {}
 
     private static Outcome run(byte[] code, int p, long[] regs, byte[] data, int flags, TcgOptions opts) {
         CpuTester t = new CpuTester(64);
@@ -85,7 +86,8 @@ class TranslatorDifferentialTest {
         for (int k = 0; k < DATA_BYTES; k++) outData[k] = (byte) t.cpu.mem.read8(CpuTester.DATA + k);
         for (int k = 0; k < stack.length; k++) stack[k] = (byte) t.cpu.mem.read8(CpuTester.STACK_TOP - stack.length + k);
         long n = interp.jit() == null ? 0 : interp.jit().translations();
-        return new Outcome(t.cpu.regs.clone(), t.cpu.rip, t.cpu.getEflags(), t.cpu.xmm.clone(), outData, stack, event, n);
+        long failed = interp.jit() == null ? 0 : interp.jit().failures();
+        return new Outcome(t.cpu.regs.clone(), t.cpu.rip, t.cpu.getEflags(), t.cpu.xmm.clone(), outData, stack, event, n, failed);
     }
 
     private static void compare(Outcome a, Outcome b, String what) {

@@ -51,10 +51,9 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private int pending;
     /** Counts invalidations: a translation built across one is dropped (its code may have changed). */
     private long epoch;
-    private boolean failureReported;
 
     private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
-    private long translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
+    private long failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
     public X86Jit(X86Cpu cpu, Interpreter interp, TcgOptions options) {
         this.cpu = cpu;
@@ -192,12 +191,12 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         compileNanos += b.compileNanos;
         defineNanos += b.defineNanos;
         if (b.error != null) {
-            entry.hits = Integer.MIN_VALUE; // a translator bug: keep interpreting this block
-            if (!failureReported) {
-                failureReported = true;
-                System.err.println("jemu: translation of the block at " + Long.toHexString(entry.rip)
-                        + " failed (interpreting it): " + b.error);
-                if (System.getenv("JEMU_DEBUG") != null) b.error.printStackTrace();
+            // a translator bug: the block stays interpreted (counted; told with JEMU_DEBUG set)
+            entry.hits = Integer.MIN_VALUE;
+            failures++;
+            if (System.getenv("JEMU_DEBUG") != null) {
+                System.err.println("jemu: translation of the block at " + Long.toHexString(entry.rip) + " failed");
+                b.error.printStackTrace();
             }
             return null;
         }
@@ -234,6 +233,11 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         cache.clear();
     }
 
+    /** Translations that failed (translator bugs: those blocks are interpreted). */
+    public long failures() {
+        return failures;
+    }
+
     /** Translations made so far. */
     public long translations() {
         return translations;
@@ -242,6 +246,6 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     public String stats() {
         return String.format("%d translations (%d insns (%d distinct), %d bytes of bytecode, %.1f ms: compile %.1f define %.1f), %d live, %d dropped",
                 translations, translatedInsns, distinct == null ? -1 : distinct.size(), bytecodeBytes, nanos / 1e6, compileNanos / 1e6, defineNanos / 1e6,
-                cache.size(), cache.dropped());
+                cache.size(), cache.dropped()) + (failures > 0 ? ", " + failures + " failed" : "");
     }
 }
