@@ -54,6 +54,37 @@ public final class X86Cpu {
     /** Set from other threads to make the execution loop return EXIT_INTERRUPT at the next block boundary. */
     public volatile boolean exitRequest;
 
+    // ---- system state (system emulation; user mode leaves it at these values) ----
+
+    /** Current privilege level: 3 in user-mode emulation; in system mode kept by mode switches and far transfers. */
+    public int cpl = 3;
+    /** Control registers; CR8 is the local APIC's TPR and lives there. Power-on CR0 = CD|NW|ET. */
+    public long cr0 = 0x60000010L, cr2, cr3, cr4;
+    /** IA32_EFER (SCE, LME, LMA, NXE). */
+    public long efer;
+    /** GDTR and IDTR: linear base and limit. */
+    public long gdtBase, idtBase;
+    public int gdtLimit = 0xffff, idtLimit = 0x3ff;
+    /** LDTR and TR: selector and the descriptor cache (base, limit, attributes as in segAttr). */
+    public int ldtrSel, trSel;
+    public long ldtrBase, trBase;
+    public int ldtrLimit = 0xffff, trLimit = 0xffff, ldtrAttr, trAttr;
+    /** Debug registers DR0-DR7 (DR4/DR5 alias DR6/DR7). */
+    public final long[] dr = {0, 0, 0, 0, 0, 0, 0xffff0ff0L, 0x400};
+    /** The model-specific registers that are plain storage (SYSENTER, STAR..., PAT, MTRRs...). */
+    public final Msrs msrs = new Msrs();
+    /** Port I/O (IN/OUT/INS/OUTS): the board's I/O bus. Null in user mode. */
+    public PortIo io;
+    /** The INTR/NMI inputs (PIC, local APIC). Null in user mode. */
+    public InterruptController intc;
+    /** True between HLT and the next interrupt. */
+    public boolean halted;
+    /**
+     * Interrupt shadow: STI and MOV SS / POP SS block maskable interrupts (and debug traps) until the end of the
+     * next instruction. Holds the RIP at which the shadow ends, or -1.
+     */
+    public long interruptShadowEnd = -1;
+
     public X86Cpu(CpuModel model, SoftMmu mem) {
         this.model = model;
         this.mem = mem;

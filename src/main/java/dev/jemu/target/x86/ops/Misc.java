@@ -61,7 +61,7 @@ public final class Misc {
     }
 
     private static int cpl(X86Cpu c) {
-        return c.userMode ? 3 : c.segSel[X86Cpu.CS] & 3;
+        return c.cpl;
     }
 
     public static void cli(X86Cpu c, Insn i) {

@@ -75,7 +75,7 @@ public final class Stack {
         int mask = Flags.ARITH | Flags.TF | Flags.DF | Flags.NT;
         if (i.osize > 2) mask |= Flags.AC | Flags.ID;
         // IF and IOPL are changed only with enough privilege; user mode (CPL 3, IOPL 0) keeps them.
-        int cpl = c.userMode ? 3 : (c.segSel[X86Cpu.CS] & 3);
+        int cpl = c.cpl;
         int iopl = (c.eflags >> 12) & 3;
         if (cpl == 0) mask |= Flags.IOPL | Flags.IF;
         else if (cpl <= iopl) mask |= Flags.IF;
