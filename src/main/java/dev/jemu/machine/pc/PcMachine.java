@@ -12,6 +12,8 @@ import dev.jemu.hw.core.IoDevice;
 import dev.jemu.hw.core.IrqLine;
 import dev.jemu.hw.core.MmioBus;
 import dev.jemu.hw.core.VirtualClock;
+import dev.jemu.hw.display.Vga;
+import dev.jemu.hw.display.VgaPci;
 import dev.jemu.hw.input.I8042;
 import dev.jemu.hw.input.Ps2Keyboard;
 import dev.jemu.hw.input.Ps2Mouse;
@@ -22,6 +24,7 @@ import dev.jemu.hw.misc.DebugExit;
 import dev.jemu.hw.misc.Port80;
 import dev.jemu.hw.misc.Port92;
 import dev.jemu.hw.nvram.FwCfg;
+import dev.jemu.hw.pci.PciBar;
 import dev.jemu.hw.pci.PciBus;
 import dev.jemu.hw.pci.PciHost;
 import dev.jemu.hw.rtc.Mc146818;
@@ -40,7 +43,7 @@ import java.util.function.Function;
 
 /**
  * QEMU's {@code pc} machine (i440FX + PIIX3): memory map and firmware ({@link PcMemoryMap}), the PCI host with
- * 00.0 i440FX, 01.0 PIIX3 ISA bridge, 01.3 PIIX4 PM (01.1 IDE and 02.0 VGA are plugged by their owners through
+ * 00.0 i440FX, 01.0 PIIX3 ISA bridge, 01.3 PIIX4 PM, 02.0 std VGA (01.1 IDE is plugged by its owner through
  * {@link #pciBus()}), the ISA devices at their PC ports and IRQs, and fw_cfg with what SeaBIOS reads.
  *
  * <p>Interrupts: 24 GSI lines; GSI 0-15 are the ISA IRQs and reach the 8259 pair. The CPU side is
@@ -92,6 +95,8 @@ public final class PcMachine {
     private final I440fx i440fx;
     private final Piix3Isa piix3;
     private final Piix4Pm piix4pm;
+    private final Vga vga;
+    private final VgaPci vgaPci;
     private volatile Events events = new Events() {
     };
     private PcInterrupts interrupts;
@@ -108,7 +113,7 @@ public final class PcMachine {
         this.clock = new VirtualClock();
         this.io = new IoBus(log);
         this.mmio = new MmioBus(log);
-        this.map = new PcMemoryMap(cfg.ramBytes(), bios.length);
+        this.map = new PcMemoryMap(cfg.ramBytes(), bios.length, Vga.DEFAULT_VRAM_SIZE);
         this.phys = new PhysMemory(map.hostRam(), new PhysMemory.Mmio() {
             public long read(long pa, int size) {
                 return mmio.read(pa, size);
@@ -151,6 +156,21 @@ public final class PcMachine {
         pciBus.plug(piix3, 1, 0);
         pciBus.plug(piix4pm, 1, 3);
 
+        // 02.0: std VGA; its frame buffer lives in host RAM so BAR0 maps as RAM
+        vga = new Vga(map.hostRam().segment().asSlice(map.vramHostOffset(), map.vramSize()));
+        vga.mapPorts(io);
+        mmio.map(Vga.LOWMEM_BASE, Vga.LOWMEM_SIZE, 4, vga.lowMem(), "vga-lowmem");
+        vgaPci = new VgaPci(vga, loadOptional(VgaPci.ROM_NAME, cfg), new PciBar() {
+            public void map(long addr) {
+                phys.mapRam(addr, map.vramSize(), map.vramHostOffset());
+            }
+
+            public void unmap(long addr) {
+                phys.unmap(addr, map.vramSize());
+            }
+        });
+        pciBus.plug(vgaPci, VgaPci.SLOT, 0);
+
         // ISA devices (QEMU's pc port map)
         io.map(0x20, 2, 1, pic.master(), "pic-master");
         io.map(0xa0, 2, 1, pic.slave(), "pic-slave");
@@ -189,6 +209,17 @@ public final class PcMachine {
 
         PcFirmwareConfig.setup(this);
         PcCmos.setup(this);
+    }
+
+    /** A firmware file from the -L / built-in directories, or null if there is none (a device without ROM). */
+    private static byte[] loadOptional(String name, MachineConfig cfg) {
+        java.nio.file.Path p = Firmware.find(name, cfg.dataDirs());
+        if (p == null) return null;
+        try {
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static CharBackend open(Function<String, CharBackend> chardevs, String spec) {
@@ -353,6 +384,10 @@ public final class PcMachine {
 
     public I8042 i8042() {
         return kbc;
+    }
+
+    public Vga vga() {
+        return vga;
     }
 
     public PiixPm pm() {
