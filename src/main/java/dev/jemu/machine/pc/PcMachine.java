@@ -18,6 +18,8 @@ import dev.jemu.hw.input.I8042;
 import dev.jemu.hw.input.Ps2Keyboard;
 import dev.jemu.hw.input.Ps2Mouse;
 import dev.jemu.hw.intc.I8259;
+import dev.jemu.hw.intc.IoApic;
+import dev.jemu.hw.intc.LocalApic;
 import dev.jemu.hw.isa.Apm;
 import dev.jemu.hw.misc.BochsShutdown;
 import dev.jemu.hw.misc.DebugExit;
@@ -46,7 +48,8 @@ import java.util.function.Function;
  * 00.0 i440FX, 01.0 PIIX3 ISA bridge, 01.3 PIIX4 PM, 02.0 std VGA (01.1 IDE is plugged by its owner through
  * {@link #pciBus()}), the ISA devices at their PC ports and IRQs, and fw_cfg with what SeaBIOS reads.
  *
- * <p>Interrupts: 24 GSI lines; GSI 0-15 are the ISA IRQs and reach the 8259 pair. The CPU side is
+ * <p>Interrupts: 24 GSI lines; GSI 0-15 are the ISA IRQs and reach the 8259 pair; all reach the I/O APIC
+ * (GSI 0 on its pin 2), which sends to the local APIC; the 8259's INT goes to LINT0. The CPU side is
  * {@link #interrupts(X86Cpu, Runnable)}. Guest requests to reset, power off or exit (isa-debug-exit) go to the
  * {@link Events} the loop installs; all device code runs on the machine thread.
  */
@@ -99,7 +102,9 @@ public final class PcMachine {
     private final VgaPci vgaPci;
     private volatile Events events = new Events() {
     };
-    private PcInterrupts interrupts;
+    private final LocalApic lapic;
+    private final IoApic ioapic;
+    private volatile PcInterrupts interrupts;
 
     /**
      * Builds the board. {@code chardevs} opens a character backend for a -serial / -chardev spec ("stdio",
@@ -129,10 +134,14 @@ public final class PcMachine {
         for (int i = 0; i < GSI_COUNT; i++) gsi[i] = new IrqLine("gsi" + i);
         pic = new I8259(intr, log);
         for (int i = 0; i < 16; i++) if (i != 2) gsi[i].connect(pic.input(i));
-        intr.connect(level -> {
-            PcInterrupts ic = interrupts;
-            if (level && ic != null) ic.wake();
-        });
+        // the local APIC and the I/O APIC; the 8259's INT reaches the CPU through LINT0
+        lapic = new LocalApic(clock, this::wake);
+        ioapic = new IoApic(lapic::deliver);
+        lapic.setEoiListener(ioapic::eoi);
+        for (int i = 0; i < GSI_COUNT; i++) gsi[i].connect(ioapic.input(i));
+        intr.connect(lapic::lint0); // ExtINT (or the APIC disabled): the APIC wakes the CPU
+        mmio.map(IoApic.BASE, 0x1000, 4, ioapic, "ioapic");
+        mmio.map(LocalApic.DEFAULT_BASE, 0x1000, 4, lapic, "apic");
         a20.connect(phys::setA20);
 
         // PCI: host bridge, PIIX3 ISA bridge, PIIX4 PM
@@ -278,6 +287,11 @@ public final class PcMachine {
         };
     }
 
+    private void wake() {
+        PcInterrupts ic = interrupts;
+        if (ic != null) ic.wake();
+    }
+
     private void requestReset() {
         events.resetRequest();
     }
@@ -322,7 +336,7 @@ public final class PcMachine {
      * after the board has set {@code cpu.exitRequest}.
      */
     public InterruptController interrupts(X86Cpu cpu, Runnable kick) {
-        PcInterrupts ic = new PcInterrupts(pic, cpu, kick);
+        PcInterrupts ic = new PcInterrupts(pic, lapic, cpu, kick);
         interrupts = ic;
         return ic;
     }
@@ -331,6 +345,8 @@ public final class PcMachine {
     public void reset() {
         pciBus.reset();
         pic.reset();
+        lapic.reset();
+        ioapic.reset();
         pit.reset();
         rtc.reset();
         kbc.reset();
@@ -372,6 +388,15 @@ public final class PcMachine {
 
     public I8259 pic() {
         return pic;
+    }
+
+    /** The CPU's local APIC (CR8 and IA32_APIC_BASE go here). */
+    public LocalApic lapic() {
+        return lapic;
+    }
+
+    public IoApic ioapic() {
+        return ioapic;
     }
 
     public I8254 pit() {
