@@ -369,14 +369,15 @@ public final class SystemOptions {
         return withDrives(partial);
     }
 
-    /**
-     * The hook for storage's drive parser (cli/DriveOptions): -drive/-hda/-cdrom/-fda and bare image names in
-     * command-line order. Until it is in main, drives are refused clearly.
-     */
+    /** Drives through storage's parser (cli/DriveOptions), in command-line order; bare image names are -hda. */
     private MachineConfig withDrives(MachineConfig c) {
         if (driveArgs.isEmpty()) return c;
-        String[] first = driveArgs.get(0);
-        throw new ToolError("-" + first[0] + " " + first[1] + ": drives are not supported by jemu yet");
+        DriveOptions parser = new DriveOptions(w -> System.err.println(tool + ": " + w));
+        for (String[] d : driveArgs) parser.add("-" + d[0], d[1]);
+        return new MachineConfig(c.ramBytes(), c.cpuModel(), c.cpus(), c.firmware(), c.dataDirs(), c.kernel(),
+                c.initrd(), c.append(), parser.drives(), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
+                c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
+                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor());
     }
 
     /** The -cpu help listing. */
