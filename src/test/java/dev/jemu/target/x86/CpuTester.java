@@ -35,6 +35,7 @@ public final class CpuTester {
         };
         cpu = new X86Cpu(CpuModel.max(), new SoftMmu(ram, flat));
         cpu.userMode = false;
+        cpu.cpl = 0; // HLT (which ends test programs) is privileged
         cpu.codeBits = bits;
         cpu.longMode = bits == 64;
         cpu.stackSize = bits / 8;

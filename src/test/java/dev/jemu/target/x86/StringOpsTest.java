@@ -140,6 +140,7 @@ class StringOpsTest {
             };
             cpu = new X86Cpu(CpuModel.max(), new SoftMmu(ram, b));
             cpu.userMode = false;
+            cpu.cpl = 0; // HLT is privileged
             cpu.codeBits = bits;
             cpu.longMode = bits == 64;
             cpu.stackSize = bits / 8;
