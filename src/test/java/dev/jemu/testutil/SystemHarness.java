@@ -226,6 +226,7 @@ public final class SystemHarness implements PortIo {
                 return true;
             }
             default -> {
+                if (e.vector == X86Exception.UD && controlRegisterShim()) return true;
                 try {
                     Interrupts.deliver(cpu, e);
                     return true;
@@ -234,6 +235,41 @@ public final class SystemHarness implements PortIo {
                 }
             }
         }
+    }
+
+    /**
+     * Until the control-register and MSR instructions are in the opcode table (sysmmu's part), runs the few
+     * forms the test guests use: MOV CR0/CR3/CR4 to and from EAX/RAX and WRMSR/RDMSR of EFER. Returns false
+     * for anything else (then #UD is delivered). Paging is identity in this harness, so CR3 is only stored.
+     */
+    private boolean controlRegisterShim() {
+        long pc = cpu.linear(X86Cpu.CS, cpu.rip, cpu.codeBits / 8);
+        int b0 = cpu.mem.read8(pc), b1 = cpu.mem.read8(pc + 1), b2 = cpu.mem.read8(pc + 2);
+        if (b0 != 0x0f) return false;
+        long rax = cpu.regs[X86Cpu.RAX];
+        if (b1 == 0x22 && (b2 == 0xc0 || b2 == 0xd8 || b2 == 0xe0)) {
+            if (b2 == 0xc0) {
+                cpu.cr0 = rax & 0xffffffffL;
+                if ((cpu.cr0 & 0x80000000L) != 0 && (cpu.efer & 0x100) != 0) cpu.efer |= 0x400;
+                if ((cpu.cr0 & 0x80000000L) == 0) cpu.efer &= ~0x400L;
+            } else if (b2 == 0xd8) cpu.cr3 = rax;
+            else cpu.cr4 = rax;
+            dev.jemu.target.x86.system.Modes.refresh(cpu);
+        } else if (b1 == 0x20 && (b2 == 0xc0 || b2 == 0xd8 || b2 == 0xe0)) {
+            cpu.regs[X86Cpu.RAX] = b2 == 0xc0 ? cpu.cr0 : b2 == 0xd8 ? cpu.cr3 : cpu.cr4;
+        } else if ((b1 == 0x30 || b1 == 0x32) && (int) cpu.regs[X86Cpu.RCX] == 0xc0000080) {
+            b2 = -1;
+            if (b1 == 0x30) cpu.efer = (cpu.efer & 0x400) | (rax & 0xffffffffL & ~0x400L);
+            else {
+                cpu.regs[X86Cpu.RAX] = cpu.efer & 0xffffffffL;
+                cpu.regs[X86Cpu.RDX] = 0;
+            }
+        } else {
+            return false;
+        }
+        cpu.rip += b2 == -1 ? 2 : 3;
+        interp.invalidateAll();
+        return true;
     }
 
     private Result result(int status) {
