@@ -30,6 +30,7 @@ import dev.jemu.hw.pci.PciBar;
 import dev.jemu.hw.pci.PciBus;
 import dev.jemu.hw.pci.PciHost;
 import dev.jemu.hw.rtc.Mc146818;
+import dev.jemu.hw.timer.Hpet;
 import dev.jemu.hw.timer.I8254;
 import dev.jemu.machine.MachineConfig;
 import dev.jemu.memory.PhysMemory;
@@ -87,6 +88,7 @@ public final class PcMachine {
     private final I8259 pic;
     private final I8254 pit;
     private final PcSpeaker speaker;
+    private final Hpet hpet;
     private final Mc146818 rtc;
     private final I8042 kbc;
     private final Port92 port92;
@@ -186,6 +188,8 @@ public final class PcMachine {
         io.map(0x4d0, 2, 1, pic.elcr(), "elcr");
         pit = new I8254(clock, gsi[0]);
         io.map(0x40, 4, 1, pit, "pit");
+        hpet = new Hpet(clock, gsi, on -> pit.setIrqEnabled(!on));
+        mmio.map(Hpet.BASE, 0x400, 8, hpet, "hpet");
         speaker = new PcSpeaker(pit);
         io.map(0x61, 1, 1, speaker, "pcspk");
         rtc = new Mc146818(clock, gsi[8], System.currentTimeMillis() * 1_000_000L);
@@ -348,6 +352,7 @@ public final class PcMachine {
         lapic.reset();
         ioapic.reset();
         pit.reset();
+        hpet.reset();
         rtc.reset();
         kbc.reset();
         port92.reset();
@@ -401,6 +406,10 @@ public final class PcMachine {
 
     public I8254 pit() {
         return pit;
+    }
+
+    public Hpet hpet() {
+        return hpet;
     }
 
     public Mc146818 rtc() {
