@@ -44,13 +44,16 @@ public final class SideBySide {
         byte[] a = filtered(nat.stdout(), r.filter()), b = filtered(emu.stdout(), r.filter());
         keep(r, nat, emu);
         boolean sameOut = Arrays.equals(a, b);
-        if (sameOut && nat.exitCode() == emu.exitCode() && !emu.timedOut()) return;
+        // stderr too: an emulator that prints errors (an unimplemented call) while stdout matches is still wrong
+        boolean sameErr = Arrays.equals(nat.stderr(), emu.stderr());
+        if (sameOut && sameErr && nat.exitCode() == emu.exitCode() && !emu.timedOut()) return;
         StringBuilder m = new StringBuilder();
         m.append(r.label()).append(": the emulated run differs from the native one\n");
         m.append("native: ").append(nat.describeExit()).append(", ").append(a.length).append(" bytes of output")
                 .append(r.filter() != null ? " (after filtering)" : "").append('\n');
         m.append(Jemu.describe(emu)).append('\n');
         m.append(sameOut ? "stdout: identical\n" : "stdout:\n" + TextDiff.describe(a, b, "native", "jemu"));
+        if (!sameErr) m.append("stderr:\n").append(TextDiff.describe(nat.stderr(), emu.stderr(), "native", "jemu"));
         if (r.keepDir() != null) {
             m.append("outputs: ").append(Jemu.projectDir().relativize(r.keepDir().toAbsolutePath())).append('/')
                     .append(fileName(r.label())).append(".{native.out,jemu.out,jemu.err}");
@@ -69,6 +72,7 @@ public final class SideBySide {
             Files.createDirectories(r.keepDir());
             String f = fileName(r.label());
             Files.write(r.keepDir().resolve(f + ".native.out"), nat.stdout());
+            Files.write(r.keepDir().resolve(f + ".native.err"), nat.stderr());
             Files.write(r.keepDir().resolve(f + ".jemu.out"), emu.stdout());
             Files.write(r.keepDir().resolve(f + ".jemu.err"), emu.stderr());
         } catch (IOException e) {

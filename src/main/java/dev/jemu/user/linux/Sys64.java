@@ -75,6 +75,14 @@ public final class Sys64 {
             case Nr.TRUNCATE -> FileCalls.pathOnlyCall(t, Nr.TRUNCATE, a0, a1);
             case Nr.FTRUNCATE, Nr.FSYNC, Nr.FDATASYNC, Nr.FADVISE64, Nr.FALLOCATE ->
                     FileCalls.fdCall(t, nr, (int) a0, a1, a2, a3);
+            case Nr.GETXATTR, Nr.LGETXATTR -> XattrCalls.get(t, nr, a0, a1, a2, a3);
+            case Nr.FGETXATTR -> XattrCalls.fget(t, (int) a0, a1, a2, a3);
+            case Nr.LISTXATTR, Nr.LLISTXATTR -> XattrCalls.list(t, nr, a0, a1, a2);
+            case Nr.FLISTXATTR -> XattrCalls.flist(t, (int) a0, a1, a2);
+            case Nr.SETXATTR, Nr.LSETXATTR -> XattrCalls.set(t, nr, a0, a1, a2, a3, (int) a4);
+            case Nr.FSETXATTR -> XattrCalls.fset(t, (int) a0, a1, a2, a3, (int) a4);
+            case Nr.REMOVEXATTR, Nr.LREMOVEXATTR -> XattrCalls.remove(t, nr, a0, a1);
+            case Nr.FREMOVEXATTR -> XattrCalls.fremove(t, (int) a0, a1);
             case Nr.FLOCK -> FileCalls.flock(t, (int) a0, (int) a1);
             case Nr.STATFS -> FileCalls.pathOnlyCall(t, Nr.STATFS, a0, FileCalls.buf(t, a1, 120, true));
             case Nr.FSTATFS -> FileCalls.fdCall(t, nr, (int) a0, FileCalls.buf(t, a1, 120, true), 0);
