@@ -12,19 +12,25 @@ import dev.jemu.hw.core.IoDevice;
 import dev.jemu.hw.core.IrqLine;
 import dev.jemu.hw.core.MmioBus;
 import dev.jemu.hw.core.VirtualClock;
+import dev.jemu.hw.display.Vga;
+import dev.jemu.hw.display.VgaPci;
 import dev.jemu.hw.input.I8042;
 import dev.jemu.hw.input.Ps2Keyboard;
 import dev.jemu.hw.input.Ps2Mouse;
 import dev.jemu.hw.intc.I8259;
+import dev.jemu.hw.intc.IoApic;
+import dev.jemu.hw.intc.LocalApic;
 import dev.jemu.hw.isa.Apm;
 import dev.jemu.hw.misc.BochsShutdown;
 import dev.jemu.hw.misc.DebugExit;
 import dev.jemu.hw.misc.Port80;
 import dev.jemu.hw.misc.Port92;
 import dev.jemu.hw.nvram.FwCfg;
+import dev.jemu.hw.pci.PciBar;
 import dev.jemu.hw.pci.PciBus;
 import dev.jemu.hw.pci.PciHost;
 import dev.jemu.hw.rtc.Mc146818;
+import dev.jemu.hw.timer.Hpet;
 import dev.jemu.hw.timer.I8254;
 import dev.jemu.machine.MachineConfig;
 import dev.jemu.memory.PhysMemory;
@@ -40,10 +46,11 @@ import java.util.function.Function;
 
 /**
  * QEMU's {@code pc} machine (i440FX + PIIX3): memory map and firmware ({@link PcMemoryMap}), the PCI host with
- * 00.0 i440FX, 01.0 PIIX3 ISA bridge, 01.3 PIIX4 PM (01.1 IDE and 02.0 VGA are plugged by their owners through
+ * 00.0 i440FX, 01.0 PIIX3 ISA bridge, 01.3 PIIX4 PM, 02.0 std VGA (01.1 IDE is plugged by its owner through
  * {@link #pciBus()}), the ISA devices at their PC ports and IRQs, and fw_cfg with what SeaBIOS reads.
  *
- * <p>Interrupts: 24 GSI lines; GSI 0-15 are the ISA IRQs and reach the 8259 pair. The CPU side is
+ * <p>Interrupts: 24 GSI lines; GSI 0-15 are the ISA IRQs and reach the 8259 pair; all reach the I/O APIC
+ * (GSI 0 on its pin 2), which sends to the local APIC; the 8259's INT goes to LINT0. The CPU side is
  * {@link #interrupts(X86Cpu, Runnable)}. Guest requests to reset, power off or exit (isa-debug-exit) go to the
  * {@link Events} the loop installs; all device code runs on the machine thread.
  */
@@ -81,6 +88,7 @@ public final class PcMachine {
     private final I8259 pic;
     private final I8254 pit;
     private final PcSpeaker speaker;
+    private final Hpet hpet;
     private final Mc146818 rtc;
     private final I8042 kbc;
     private final Port92 port92;
@@ -92,9 +100,13 @@ public final class PcMachine {
     private final I440fx i440fx;
     private final Piix3Isa piix3;
     private final Piix4Pm piix4pm;
+    private final Vga vga;
+    private final VgaPci vgaPci;
     private volatile Events events = new Events() {
     };
-    private PcInterrupts interrupts;
+    private final LocalApic lapic;
+    private final IoApic ioapic;
+    private volatile PcInterrupts interrupts;
 
     /**
      * Builds the board. {@code chardevs} opens a character backend for a -serial / -chardev spec ("stdio",
@@ -108,7 +120,7 @@ public final class PcMachine {
         this.clock = new VirtualClock();
         this.io = new IoBus(log);
         this.mmio = new MmioBus(log);
-        this.map = new PcMemoryMap(cfg.ramBytes(), bios.length);
+        this.map = new PcMemoryMap(cfg.ramBytes(), bios.length, Vga.DEFAULT_VRAM_SIZE);
         this.phys = new PhysMemory(map.hostRam(), new PhysMemory.Mmio() {
             public long read(long pa, int size) {
                 return mmio.read(pa, size);
@@ -124,10 +136,14 @@ public final class PcMachine {
         for (int i = 0; i < GSI_COUNT; i++) gsi[i] = new IrqLine("gsi" + i);
         pic = new I8259(intr, log);
         for (int i = 0; i < 16; i++) if (i != 2) gsi[i].connect(pic.input(i));
-        intr.connect(level -> {
-            PcInterrupts ic = interrupts;
-            if (level && ic != null) ic.wake();
-        });
+        // the local APIC and the I/O APIC; the 8259's INT reaches the CPU through LINT0
+        lapic = new LocalApic(clock, this::wake);
+        ioapic = new IoApic(lapic::deliver);
+        lapic.setEoiListener(ioapic::eoi);
+        for (int i = 0; i < GSI_COUNT; i++) gsi[i].connect(ioapic.input(i));
+        intr.connect(lapic::lint0); // ExtINT (or the APIC disabled): the APIC wakes the CPU
+        mmio.map(IoApic.BASE, 0x1000, 4, ioapic, "ioapic");
+        mmio.map(LocalApic.DEFAULT_BASE, 0x1000, 4, lapic, "apic");
         a20.connect(phys::setA20);
 
         // PCI: host bridge, PIIX3 ISA bridge, PIIX4 PM
@@ -151,12 +167,29 @@ public final class PcMachine {
         pciBus.plug(piix3, 1, 0);
         pciBus.plug(piix4pm, 1, 3);
 
+        // 02.0: std VGA; its frame buffer lives in host RAM so BAR0 maps as RAM
+        vga = new Vga(map.hostRam().segment().asSlice(map.vramHostOffset(), map.vramSize()));
+        vga.mapPorts(io);
+        mmio.map(Vga.LOWMEM_BASE, Vga.LOWMEM_SIZE, 4, vga.lowMem(), "vga-lowmem");
+        vgaPci = new VgaPci(vga, loadOptional(VgaPci.ROM_NAME, cfg), new PciBar() {
+            public void map(long addr) {
+                phys.mapRam(addr, map.vramSize(), map.vramHostOffset());
+            }
+
+            public void unmap(long addr) {
+                phys.unmap(addr, map.vramSize());
+            }
+        });
+        pciBus.plug(vgaPci, VgaPci.SLOT, 0);
+
         // ISA devices (QEMU's pc port map)
         io.map(0x20, 2, 1, pic.master(), "pic-master");
         io.map(0xa0, 2, 1, pic.slave(), "pic-slave");
         io.map(0x4d0, 2, 1, pic.elcr(), "elcr");
         pit = new I8254(clock, gsi[0]);
         io.map(0x40, 4, 1, pit, "pit");
+        hpet = new Hpet(clock, gsi, on -> pit.setIrqEnabled(!on));
+        mmio.map(Hpet.BASE, 0x400, 8, hpet, "hpet");
         speaker = new PcSpeaker(pit);
         io.map(0x61, 1, 1, speaker, "pcspk");
         rtc = new Mc146818(clock, gsi[8], System.currentTimeMillis() * 1_000_000L);
@@ -189,6 +222,17 @@ public final class PcMachine {
 
         PcFirmwareConfig.setup(this);
         PcCmos.setup(this);
+    }
+
+    /** A firmware file from the -L / built-in directories, or null if there is none (a device without ROM). */
+    private static byte[] loadOptional(String name, MachineConfig cfg) {
+        java.nio.file.Path p = Firmware.find(name, cfg.dataDirs());
+        if (p == null) return null;
+        try {
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static CharBackend open(Function<String, CharBackend> chardevs, String spec) {
@@ -247,6 +291,11 @@ public final class PcMachine {
         };
     }
 
+    private void wake() {
+        PcInterrupts ic = interrupts;
+        if (ic != null) ic.wake();
+    }
+
     private void requestReset() {
         events.resetRequest();
     }
@@ -291,7 +340,7 @@ public final class PcMachine {
      * after the board has set {@code cpu.exitRequest}.
      */
     public InterruptController interrupts(X86Cpu cpu, Runnable kick) {
-        PcInterrupts ic = new PcInterrupts(pic, cpu, kick);
+        PcInterrupts ic = new PcInterrupts(pic, lapic, cpu, kick);
         interrupts = ic;
         return ic;
     }
@@ -300,7 +349,10 @@ public final class PcMachine {
     public void reset() {
         pciBus.reset();
         pic.reset();
+        lapic.reset();
+        ioapic.reset();
         pit.reset();
+        hpet.reset();
         rtc.reset();
         kbc.reset();
         port92.reset();
@@ -343,8 +395,21 @@ public final class PcMachine {
         return pic;
     }
 
+    /** The CPU's local APIC (CR8 and IA32_APIC_BASE go here). */
+    public LocalApic lapic() {
+        return lapic;
+    }
+
+    public IoApic ioapic() {
+        return ioapic;
+    }
+
     public I8254 pit() {
         return pit;
+    }
+
+    public Hpet hpet() {
+        return hpet;
     }
 
     public Mc146818 rtc() {
@@ -353,6 +418,10 @@ public final class PcMachine {
 
     public I8042 i8042() {
         return kbc;
+    }
+
+    public Vga vga() {
+        return vga;
     }
 
     public PiixPm pm() {

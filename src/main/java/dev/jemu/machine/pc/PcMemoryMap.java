@@ -10,14 +10,15 @@ import dev.jemu.memory.PhysMemory;
  * ending at 4 GiB, with its last 128 KiB also at 0xe0000-0xfffff ("isa-bios") where the PAM registers do not
  * map shadow RAM over it; 0xc0000-0xdffff with PAM off is PCI space (MMIO).
  *
- * <p>Host RAM: guest RAM at offsets [0, ram) (below-4G part then the above-4G part), the BIOS after it.
+ * <p>Host RAM: guest RAM at offsets [0, ram) (below-4G part then the above-4G part), the BIOS after it, then
+ * the VGA's video RAM.
  */
 public final class PcMemoryMap {
     public static final long FOUR_G = 1L << 32;
     public static final long ISA_BIOS_MAX = 128 * 1024;
 
     private final long ramBytes, belowFourG, aboveFourG;
-    private final long biosHost, biosSize;
+    private final long biosHost, biosSize, vramHost, vramSize;
     private final HostRam hostRam;
 
     /** The RAM split for {@code ramBytes} of RAM: {below 4 GiB, above 4 GiB}. */
@@ -28,13 +29,20 @@ public final class PcMemoryMap {
     }
 
     public PcMemoryMap(long ramBytes, long biosSize) {
+        this(ramBytes, biosSize, 0);
+    }
+
+    /** @param vramSize bytes of video RAM to place after the BIOS in host RAM (0: none) */
+    public PcMemoryMap(long ramBytes, long biosSize, long vramSize) {
         this.ramBytes = ramBytes;
         long[] s = split(ramBytes);
         this.belowFourG = s[0];
         this.aboveFourG = s[1];
         this.biosSize = biosSize;
         this.biosHost = (ramBytes + PhysMemory.PAGE - 1) & -PhysMemory.PAGE;
-        this.hostRam = HostRam.reserve(biosHost + biosSize);
+        this.vramHost = biosHost + biosSize;
+        this.vramSize = vramSize;
+        this.hostRam = HostRam.reserve(vramHost + vramSize);
     }
 
     public HostRam hostRam() {
@@ -56,6 +64,15 @@ public final class PcMemoryMap {
     /** Host offset of the BIOS image (for loading it). */
     public long biosHostOffset() {
         return biosHost;
+    }
+
+    /** Host offset of the video RAM (the VGA's frame buffer, mapped as RAM at its BAR). */
+    public long vramHostOffset() {
+        return vramHost;
+    }
+
+    public long vramSize() {
+        return vramSize;
     }
 
     public long biosSize() {

@@ -34,7 +34,9 @@ public final class SimdFp {
     /** Starts an instruction: clears the flags so that operations can OR theirs in; returns the saved MXCSR. */
     public static int begin(X86Cpu c) {
         int s = c.mxcsr;
-        c.mxcsr = s & ~0x3f;
+        // A masked precision flag that is already set stays set while the instruction runs: raising it again
+        // changes nothing, and the arithmetic fast paths use it to know they need not detect inexactness.
+        c.mxcsr = (s & (0x1000 | PE)) == (0x1000 | PE) ? s & ~(0x3f & ~PE) : s & ~0x3f;
         return s;
     }
 
