@@ -53,20 +53,22 @@ class LinuxBootTest {
         assertEquals(0x81, zp.get(0x211) & 0x81); // LOADED_HIGH from the image, CAN_USE_HEAP from us
         assertEquals(0x20000, zp.getInt(0x228));
         assertEquals(0x20000 - 0x10000 - 0x200, zp.getShort(0x224) & 0xffff);
-        // QEMU: initrd_max = RAM top - 0x28000 (ACPI data) - 1 (below the kernel's 0x7fffffff), 4 KiB aligned down
-        long expected = (RAM - 0x28000 - 1 - initrd.length) & ~4095L;
+        // QEMU: initrd_max = RAM top - 0x20000 (ACPI data) - 1 (below the kernel's 0x7fffffff), 4 KiB aligned
+        // down; QEMU 7.2 -m 128 with the 1028281-byte test initramfs: "RAMDISK: [mem 0x07ee4000-0x07fdffff]"
+        long expected = (RAM - 0x20000 - 1 - initrd.length) & ~4095L;
+        assertEquals(0x07ee4000L, (RAM - 0x20000 - 1 - 1028281) & ~4095L);
         assertEquals(expected, l.initrdAddr());
         assertEquals(expected, zp.getInt(0x218) & 0xffffffffL);
         assertEquals(initrd.length, zp.getInt(0x21c));
         assertEquals(0x1f, phys.read(expected, 1));
         assertEquals(0x55, phys.read(expected + 999_999, 1));
-        // e820: low RAM less the EBDA, the BIOS areas reserved, RAM from 1 MiB
-        assertEquals(5, zp.get(0x1e8));
+        // e820 as Linux prints it under QEMU 7.2 -m 128 ("BIOS-e820: [mem ...]")
+        assertEquals(7, zp.get(0x1e8));
         assertEquals(0, zp.getLong(0x2d0));
         assertEquals(0x9fc00, zp.getLong(0x2d8));
         assertEquals(1, zp.getInt(0x2e0));
-        long[][] want = {{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0xf0000, 0x10000, 2}, {0x100000, RAM - 0x100000, 1},
-                {0xfffc0000L, 0x40000, 2}};
+        long[][] want = {{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0xf0000, 0x10000, 2}, {0x100000, 0x7fe0000 - 0x100000, 1},
+                {0x7fe0000, 0x20000, 2}, {0xfffc0000L, 0x40000, 2}, {0xfd00000000L, 0x300000000L, 2}};
         for (int i = 0; i < want.length; i++) {
             int o = 0x2d0 + 20 * i;
             assertArrayEquals(want[i], new long[] {zp.getLong(o), zp.getLong(o + 8), zp.getInt(o + 16)}, "e820 entry " + i);
@@ -99,7 +101,7 @@ class LinuxBootTest {
         assumeTrue(Files.isReadable(KERNEL));
         byte[] k = Files.readAllBytes(KERNEL);
         ToolError e = assertThrows(ToolError.class,
-                () -> LinuxBoot.load(ram(), k, new byte[(int) (RAM - 0x28000)], null, RAM, e820()));
+                () -> LinuxBoot.load(ram(), k, new byte[(int) (RAM - 0x20000)], null, RAM, e820()));
         assertTrue(e.getMessage().startsWith("initrd is too large, cannot support. (max: "), e.getMessage());
     }
 }
