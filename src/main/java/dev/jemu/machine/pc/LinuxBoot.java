@@ -27,6 +27,8 @@ public final class LinuxBoot {
     /** QEMU 7.2's ACPI data reservation below the RAM top (checked: Linux's RAMDISK line under QEMU 7.2). */
     static final long ACPI_DATA_SIZE = 0x20000;
     public static final int BOOT_CS = 0x10, BOOT_DS = 0x18;
+    /** The GDT entries: flat 4 GiB 32-bit code (execute/read) and data (read/write). */
+    public static final long FLAT_CODE = 0x00cf9b000000ffffL, FLAT_DATA = 0x00cf93000000ffffL;
 
     /** What the CPU needs to start the kernel. */
     public record Entry(long eip, long esi, long gdtBase, int gdtLimit) {}
@@ -122,8 +124,8 @@ public final class LinuxBoot {
         phys.writeBytes(ZERO_PAGE, zp, 0, zp.length);
         byte[] gdt = new byte[32];
         ByteBuffer g = ByteBuffer.wrap(gdt).order(ByteOrder.LITTLE_ENDIAN);
-        g.putLong(0x10, 0x00cf9b000000ffffL); // __BOOT_CS: flat 4 GiB code, execute/read, 32-bit
-        g.putLong(0x18, 0x00cf93000000ffffL); // __BOOT_DS: flat 4 GiB data, read/write
+        g.putLong(BOOT_CS, FLAT_CODE);
+        g.putLong(BOOT_DS, FLAT_DATA);
         phys.writeBytes(GDT, gdt, 0, gdt.length);
         if (initrd != null) phys.writeBytes(initrdAddr, initrd, 0, initrd.length);
 
