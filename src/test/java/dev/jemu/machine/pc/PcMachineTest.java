@@ -189,6 +189,7 @@ class PcMachineTest {
         assertEquals(1, e.getInt(36));
         assertArrayEquals(new byte[]{-1, -1, -1, -1}, readFile(io, "etc/boot-fail-wait"));
         assertArrayEquals(new byte[0], readFile(io, "bootorder"));
+        assertArrayEquals(new byte[]{(byte) 0xf8, 0x03}, readFile(io, "etc/sercon-port"), "-nographic: sercon on COM1");
         // RAM above 4 GiB is there
         m.phys().write((1L << 32) + 0x1000, 4, 0x12345678);
         assertEquals(0x12345678, m.phys().read((1L << 32) + 0x1000, 4));
