@@ -298,6 +298,19 @@ class PcMachineTest {
         assertFalse(m.gsi(11).level());
     }
 
+    @Test
+    void cr8AndApicBaseReachTheLocalApic() {
+        PcMachine m = machine(32 << 20);
+        X86Cpu cpu = new X86Cpu(dev.jemu.target.x86.CpuModel.max(), null);
+        m.interrupts(cpu, null);
+        assertEquals(0xfee00900L, cpu.apic.readApicBase(), "BSP, enabled, at 0xfee00000");
+        cpu.apic.writeCr8(5);
+        assertEquals(0x50, m.phys().read(0xfee00080L, 4), "TPR");
+        assertTrue(cpu.apic.writeApicBase(0xfed80900L));
+        assertEquals(0x50, m.phys().read(0xfed80080L, 4), "register page moved");
+        assertFalse(cpu.apic.writeApicBase(0xfee00901L), "reserved bits");
+    }
+
     /** Runs the table-loader script as SeaBIOS's romfile_loader does, placing files at fixed addresses. */
     @Test
     void acpiTablesLoadWithValidChecksumsAndPointers() {
