@@ -169,6 +169,7 @@ public final class TcgVcpu implements Accelerator, MachineControl {
                     continue;
                 }
                 clock.timers().runDue();
+                if (exitStatus >= 0 || powerOffRequested || resetRequested) continue; // a timer asked
                 if (cpu.halted && !wakeable()) {
                     sleepHalted();
                     continue;
@@ -251,6 +252,7 @@ public final class TcgVcpu implements Accelerator, MachineControl {
     }
 
     private void sleepHalted() {
+        if (exitStatus >= 0 || powerOffRequested || resetRequested) return;
         long ns = clock.hostNanosUntil(clock.timers().nextDeadline());
         cpu.exitRequest = false;
         if (ns == Long.MAX_VALUE) wakeup.awaitUninterruptibly();
@@ -279,7 +281,7 @@ public final class TcgVcpu implements Accelerator, MachineControl {
             while (kicker == Thread.currentThread()) {
                 long d = kickDeadline;
                 long wait = Math.min(KICK_NS, clock.running() ? Math.max(0, clock.hostNanosUntil(d)) : KICK_NS);
-                if (wait > 0) LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(Math.max(wait, 20_000)); // never spin while the loop catches up
                 if (kicker != Thread.currentThread()) break;
                 if (clock.running() && clock.now() >= kickDeadline) cpu.exitRequest = true;
                 else if (wait >= KICK_NS) cpu.exitRequest = true;

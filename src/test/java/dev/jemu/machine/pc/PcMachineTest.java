@@ -62,6 +62,7 @@ class PcMachineTest {
         assertEquals(0x80, cfgRead(io, 0x08, 0x0c) >>> 16 & 0xff, "PIIX3 is multi-function");
         assertEquals(0x02000007, cfgRead(io, 0x08, 4), "PIIX3 command/status after reset");
         assertEquals(0x80808080, cfgRead(io, 0x08, 0x60), "PIRQ routes disabled");
+        assertEquals(0x70108086, cfgRead(io, 0x09, 0), "01.1 PIIX3 IDE");
         assertEquals(0x71138086, cfgRead(io, 0x0b, 0));
         assertEquals(0x06800003, cfgRead(io, 0x0b, 8));
         assertEquals(0x02, cfgRead(io, 0x0b, 0x58) >>> 24, "APMC_EN: SMM set up already");
@@ -188,6 +189,7 @@ class PcMachineTest {
         assertEquals(1, e.getInt(36));
         assertArrayEquals(new byte[]{-1, -1, -1, -1}, readFile(io, "etc/boot-fail-wait"));
         assertArrayEquals(new byte[0], readFile(io, "bootorder"));
+        assertArrayEquals(new byte[]{(byte) 0xf8, 0x03}, readFile(io, "etc/sercon-port"), "-nographic: sercon on COM1");
         // RAM above 4 GiB is there
         m.phys().write((1L << 32) + 0x1000, 4, 0x12345678);
         assertEquals(0x12345678, m.phys().read((1L << 32) + 0x1000, 4));
