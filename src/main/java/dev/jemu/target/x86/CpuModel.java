@@ -14,7 +14,7 @@ public final class CpuModel {
     public static final int SSE3 = 1 << 0, PCLMUL = 1 << 1, SSSE3 = 1 << 9, CX16 = 1 << 13, SSE41 = 1 << 19,
             SSE42 = 1 << 20, MOVBE = 1 << 22, POPCNT = 1 << 23, RDRAND = 1 << 30;
     // CPUID.80000001:EDX / ECX
-    public static final int SYSCALL = 1 << 11, NX = 1 << 20, RDTSCP = 1 << 27, LM = 1 << 29;
+    public static final int SYSCALL = 1 << 11, NX = 1 << 20, PDPE1GB = 1 << 26, RDTSCP = 1 << 27, LM = 1 << 29;
     public static final int LAHF_LM = 1 << 0, ABM = 1 << 5;
 
     public final String name;
@@ -42,8 +42,23 @@ public final class CpuModel {
         return m;
     }
 
+    /**
+     * Adds what system emulation implements on top of the user-mode features: global pages, MTRRs, 1 GiB
+     * pages, RDTSCP (with IA32_TSC_AUX), and the local APIC when the board has one. PSE, PAE, PAT, MSR, SEP,
+     * NX and LM are already advertised (user mode shows them as the host does).
+     */
+    public CpuModel forSystem(boolean localApic) {
+        features1Edx |= PGE | MTRR | (localApic ? APIC : 0);
+        ext1Edx |= PDPE1GB | RDTSCP;
+        return this;
+    }
+
     public boolean has1Ecx(int bit) {
         return (features1Ecx & bit) != 0;
+    }
+
+    public boolean hasExt1Edx(int bit) {
+        return (ext1Edx & bit) != 0;
     }
 
     public boolean has1Edx(int bit) {

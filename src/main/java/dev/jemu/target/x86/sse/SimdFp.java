@@ -48,6 +48,8 @@ public final class SimdFp {
             int pre = raised & (IE | DE | ZE);
             if ((pre & ~masks) != 0) raised = pre;
             c.mxcsr = saved | raised;
+            // CR4.OSXMMEXCPT clear: the OS cannot take #XM, so #UD (system mode; user mode has it set in effect)
+            if (!c.userMode && (c.cr4 & 0x400) == 0) throw X86Exception.ud();
             throw X86Exception.fault(X86Exception.XM);
         }
         c.mxcsr = saved | raised;
