@@ -239,7 +239,8 @@ public final class SystemHarness implements PortIo {
 
     /**
      * Until the control-register and MSR instructions are in the opcode table (sysmmu's part), runs the few
-     * forms the test guests use: MOV CR0/CR3/CR4 to and from EAX/RAX and WRMSR/RDMSR of EFER. Returns false
+     * forms the test guests use: MOV CR0/CR3/CR4 to and from EAX/RAX and WRMSR/RDMSR of EFER, STAR...,
+     * GS bases and SYSENTER MSRs. Returns false
      * for anything else (then #UD is delivered). Paging is identity in this harness, so CR3 is only stored.
      */
     private boolean controlRegisterShim() {
@@ -257,12 +258,27 @@ public final class SystemHarness implements PortIo {
             dev.jemu.target.x86.system.Modes.refresh(cpu);
         } else if (b1 == 0x20 && (b2 == 0xc0 || b2 == 0xd8 || b2 == 0xe0)) {
             cpu.regs[X86Cpu.RAX] = b2 == 0xc0 ? cpu.cr0 : b2 == 0xd8 ? cpu.cr3 : cpu.cr4;
-        } else if ((b1 == 0x30 || b1 == 0x32) && (int) cpu.regs[X86Cpu.RCX] == 0xc0000080) {
+        } else if (b1 == 0x30 || b1 == 0x32) {
             b2 = -1;
-            if (b1 == 0x30) cpu.efer = (cpu.efer & 0x400) | (rax & 0xffffffffL & ~0x400L);
-            else {
-                cpu.regs[X86Cpu.RAX] = cpu.efer & 0xffffffffL;
-                cpu.regs[X86Cpu.RDX] = 0;
+            long v = (rax & 0xffffffffL) | cpu.regs[X86Cpu.RDX] << 32;
+            boolean w = b1 == 0x30;
+            var m = cpu.msrs;
+            switch ((int) cpu.regs[X86Cpu.RCX]) {
+                case 0xc0000080 -> { if (w) cpu.efer = (cpu.efer & 0x400) | (v & ~0x400L); else v = cpu.efer; }
+                case 0xc0000081 -> { if (w) m.star = v; else v = m.star; }
+                case 0xc0000082 -> { if (w) m.lstar = v; else v = m.lstar; }
+                case 0xc0000083 -> { if (w) m.cstar = v; else v = m.cstar; }
+                case 0xc0000084 -> { if (w) m.fmask = v; else v = m.fmask; }
+                case 0xc0000101 -> { if (w) cpu.segBase[X86Cpu.GS] = v; else v = cpu.segBase[X86Cpu.GS]; }
+                case 0xc0000102 -> { if (w) m.kernelGsBase = v; else v = m.kernelGsBase; }
+                case 0x174 -> { if (w) m.sysenterCs = v; else v = m.sysenterCs; }
+                case 0x175 -> { if (w) m.sysenterEsp = v; else v = m.sysenterEsp; }
+                case 0x176 -> { if (w) m.sysenterEip = v; else v = m.sysenterEip; }
+                default -> { return false; }
+            }
+            if (!w) {
+                cpu.regs[X86Cpu.RAX] = v & 0xffffffffL;
+                cpu.regs[X86Cpu.RDX] = v >>> 32;
             }
         } else {
             return false;
