@@ -38,6 +38,15 @@ class ScreendumpQemuTest {
         void outw(int port, int v);
 
         void mem(int addr, byte[] data);
+
+        /** IN of a byte whose value is compared with QEMU's. */
+        void inReport(int port);
+
+        /** IN of a word, compared. */
+        void inwReport(int port);
+
+        /** A byte read of guest memory (the VGA window), compared. */
+        void memRead(int addr);
     }
 
     /** Encodes a scenario as vgaplay.asm's table. */
@@ -77,6 +86,27 @@ class ScreendumpQemuTest {
             }
         }
 
+        int reports;
+
+        public void inReport(int port) {
+            b.write(5);
+            u16(port);
+            reports++;
+        }
+
+        public void inwReport(int port) {
+            b.write(7);
+            u16(port);
+            reports += 2;
+        }
+
+        public void memRead(int addr) {
+            b.write(6);
+            u16(addr);
+            u16(addr >>> 16);
+            reports++;
+        }
+
         byte[] bytes() {
             b.write(0);
             return b.toByteArray();
@@ -101,6 +131,22 @@ class ScreendumpQemuTest {
 
         public void mem(int addr, byte[] data) {
             for (int i = 0; i < data.length; i++) m.mem(addr + i, data[i] & 0xff);
+        }
+
+        final ByteArrayOutputStream reports = new ByteArrayOutputStream();
+
+        public void inReport(int port) {
+            reports.write(m.in(port));
+        }
+
+        public void inwReport(int port) {
+            int v = m.io.read(port, 2);
+            reports.write(v);
+            reports.write(v >> 8);
+        }
+
+        public void memRead(int addr) {
+            reports.write(m.mem(addr));
         }
     }
 
@@ -306,6 +352,136 @@ class ScreendumpQemuTest {
         h.outw(0x3d4, 80 * 7 << 8 | 0x0d);
     }
 
+    /** Every register written with all ones (or a pattern) and read back; DAC, attribute and VBE reads. */
+    static void registerReads(Hw h) {
+        setMode(h, VgaModes.MODE3);
+        for (int i = 0; i < 8; i++) {
+            h.out(0x3c4, i);
+            h.out(0x3c5, 0xff);
+            h.inReport(0x3c5);
+        }
+        h.out(0x3c4, 0xff);
+        h.inReport(0x3c4);
+        for (int i = 0; i < 16; i++) {
+            h.out(0x3ce, i);
+            h.out(0x3cf, 0xff);
+            h.inReport(0x3cf);
+        }
+        h.out(0x3ce, 0xff);
+        h.inReport(0x3ce);
+        h.outw(0x3d4, 0x0011);
+        for (int i = 0; i < 0x40; i++) {
+            if (i == 0x11) continue;
+            h.out(0x3d4, i);
+            h.out(0x3d5, (i * 37 + 5) & 0xff);
+            h.inReport(0x3d5);
+        }
+        h.outw(0x3d4, 0xff11); // protect CR0-7: then try to write them
+        for (int i = 0; i < 8; i++) {
+            h.out(0x3d4, i);
+            h.out(0x3d5, 0xff);
+            h.inReport(0x3d5);
+        }
+        h.inReport(0x3d4);
+        h.inReport(0x3b4); // the mono addresses float in colour mode
+        h.inReport(0x3b5);
+        h.inReport(0x3ba);
+        for (int i = 0; i < 0x20; i++) {
+            h.in(0x3da);
+            h.out(0x3c0, i);
+            h.out(0x3c0, 0xff);
+            h.out(0x3c0, i | 0x20);
+            h.inReport(0x3c0); // index phase: the index
+            h.inReport(0x3c1);
+            h.out(0x3c0, 0x00);
+            h.inReport(0x3c0); // data phase reads 0
+        }
+        h.out(0x3c8, 0x10);
+        for (int v : new int[]{0x3f, 0x40, 0xff, 0x01, 0x80, 0x7f}) h.out(0x3c9, v);
+        h.inReport(0x3c8);
+        h.inReport(0x3c7);
+        h.out(0x3c7, 0x10);
+        h.inReport(0x3c7);
+        for (int i = 0; i < 7; i++) h.inReport(0x3c9);
+        h.inReport(0x3c8);
+        h.out(0x3da, 0xff);
+        h.inReport(0x3ca);
+        h.inReport(0x3cc);
+        h.inReport(0x3c2);
+        h.inReport(0x3c3);
+        h.inReport(0x3c6);
+        // VBE
+        h.outw(0x1ce, Vga.VBE_INDEX_ID);
+        h.outw(0x1cf, 0xb0c3);
+        h.inwReport(0x1cf);
+        h.outw(0x1cf, 0x1234);
+        h.inwReport(0x1cf);
+        h.outw(0x1cf, 0xb0c5);
+        int[][] regs = {{Vga.VBE_INDEX_BPP, 24}, {Vga.VBE_INDEX_XRES, 1023}, {Vga.VBE_INDEX_YRES, 700},
+                {Vga.VBE_INDEX_ENABLE, 0x81}, {Vga.VBE_INDEX_VIRT_WIDTH, 2000}, {Vga.VBE_INDEX_X_OFFSET, 5},
+                {Vga.VBE_INDEX_Y_OFFSET, 3000}, {Vga.VBE_INDEX_BANK, 0x1ff}};
+        for (int[] r : regs) {
+            h.outw(0x1ce, r[0]);
+            h.outw(0x1cf, r[1]);
+        }
+        for (int i = 0; i < 12; i++) {
+            h.outw(0x1ce, i);
+            h.inwReport(0x1cf);
+            h.inwReport(0x1d0);
+        }
+        h.inwReport(0x1ce);
+        h.outw(0x1ce, Vga.VBE_INDEX_ENABLE);
+        h.outw(0x1cf, 0x02);
+        for (int i = 0; i < 4; i++) {
+            h.outw(0x1ce, i);
+            h.inwReport(0x1cf);
+        }
+        h.outw(0x1ce, Vga.VBE_INDEX_ENABLE);
+        h.outw(0x1cf, 0);
+    }
+
+    /** Reads through the window: read modes 0 and 1 on planar memory, latches, odd/even and chain-4. */
+    static void memoryReads(Hw h) {
+        mode12h(h);
+        for (int p = 0; p < 4; p++) {
+            h.outw(0x3ce, p << 8 | 4);
+            for (int a = 0; a < 8; a++) h.memRead(0xa0000 + a * 997);
+        }
+        h.outw(0x3ce, 0x0805); // read mode 1
+        for (int c = 0; c < 16; c += 5) {
+            h.outw(0x3ce, c << 8 | 2);
+            h.outw(0x3ce, (c * 3 & 0xf) << 8 | 7);
+            for (int a = 0; a < 4; a++) h.memRead(0xa0000 + a * 1231);
+        }
+        h.outw(0x3ce, 0x0105); // write mode 1: copy latches
+        h.memRead(0xa0007);
+        h.mem(0xa0100, new byte[]{0});
+        h.outw(0x3ce, 0x0005);
+        for (int p = 0; p < 4; p++) {
+            h.outw(0x3ce, p << 8 | 4);
+            h.memRead(0xa0100);
+        }
+        h.memRead(0xb0000); // map 1: outside the 64K window
+        text80x25(h);
+        for (int a = 0; a < 16; a++) h.memRead(0xb8000 + a * 77);
+        h.memRead(0xa0000);
+        h.outw(0x3ce, 0x0204); // odd/even with read map 2: plane 2/3 (the font)
+        for (int a = 0; a < 8; a++) h.memRead(0xb8000 + a * 2 + 64 * 32);
+        h.outw(0x3ce, 0x0004);
+        mode13h(h);
+        for (int a = 0; a < 8; a++) h.memRead(0xa0000 + a * 3001);
+    }
+
+    @Test
+    void registerReadsMatchQemu() throws Exception {
+        compare(ScreendumpQemuTest::registerReads);
+    }
+
+    @Test
+    void memoryReadsMatchQemu() throws Exception {
+        compare(ScreendumpQemuTest::memoryReads);
+    }
+
     // ------------------------------------------------------------------ the comparison
 
     @Test
@@ -380,7 +556,9 @@ class ScreendumpQemuTest {
         Live l = new Live();
         scenario.accept(l);
         Screendump.Image ours = Screendump.render(l.m.vga, false);
-        Screendump.Image theirs = qemuScreendump(t.bytes());
+        Qemu q = runQemu(t);
+        assertArrayEquals(q.reports, l.reports.toByteArray(), "values read back");
+        Screendump.Image theirs = q.image;
         assertEquals(theirs.width() + "x" + theirs.height(), ours.width() + "x" + ours.height());
         int bad = 0, first = -1;
         for (int i = 0; i < ours.rgb().length; i++) {
@@ -402,7 +580,11 @@ class ScreendumpQemuTest {
         return false;
     }
 
-    private Screendump.Image qemuScreendump(byte[] table) throws Exception {
+    record Qemu(Screendump.Image image, byte[] reports) {
+    }
+
+    private Qemu runQemu(Table t) throws Exception {
+        byte[] table = t.bytes();
         Path asm = dir.resolve("vgaplay.asm"), boot = dir.resolve("boot.img"), tab = dir.resolve("table.bin");
         try (InputStream in = ScreendumpQemuTest.class.getResourceAsStream("vgaplay.asm")) {
             Files.write(asm, in.readAllBytes());
@@ -420,7 +602,7 @@ class ScreendumpQemuTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
         try (OutputStream mon = q.getOutputStream()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!(Files.exists(dbg) && Files.readString(dbg, StandardCharsets.ISO_8859_1).contains("D"))) {
+            while (!(Files.exists(dbg) && Files.size(dbg) == t.reports + 1)) {
                 if (!q.isAlive() || System.nanoTime() > deadline)
                     fail("QEMU did not run the table: " + Files.readString(dir.resolve("qemu.log")));
                 Thread.sleep(100);
@@ -431,7 +613,9 @@ class ScreendumpQemuTest {
         } finally {
             q.destroyForcibly();
         }
-        return readPpm(Files.readAllBytes(ppm));
+        byte[] out = Files.readAllBytes(dbg);
+        assertEquals('D', out[t.reports], "end marker");
+        return new Qemu(readPpm(Files.readAllBytes(ppm)), java.util.Arrays.copyOf(out, t.reports));
     }
 
     /** A binary PPM (P6, maxval 255) as QEMU writes it. */

@@ -2,7 +2,8 @@
 ; 'D' on the debugcon port 0xE9 and halts, so the test can take QEMU's screendump of exactly that state.
 ; The table sits at 16 MiB (-device loader; SeaBIOS clears low memory), read in unreal mode through FS.
 ; Ops: 1 = out port(u16) byte; 2 = in port(u16); 3 = write len(u16) bytes at linear addr(u32), byte by byte;
-; 4 = out port(u16) word; 0 = end.
+; 4 = out port(u16) word; 5 = in port(u16), the byte reported on 0xE9; 6 = read the byte at linear addr(u32),
+; reported on 0xE9; 7 = in port(u16) word, reported low byte first; 0 = end.
 bits 16
 org 0x7c00
         cli
@@ -31,6 +32,12 @@ next:   mov al, [fs:esi]
         je op_mem
         cmp al, 4
         je op_outw
+        cmp al, 5
+        je op_inr
+        cmp al, 6
+        je op_memr
+        cmp al, 7
+        je op_inw
         mov dx, 0xe9
         mov al, 'D'
         out dx, al
@@ -50,6 +57,25 @@ op_outw:
         mov ax, [fs:esi+2]
         add esi, 4
         out dx, ax
+        jmp next
+op_inr: mov dx, [fs:esi]
+        add esi, 2
+        in al, dx
+report: mov dx, 0xe9
+        out dx, al
+        jmp next
+op_memr:
+        mov edi, [fs:esi]
+        add esi, 4
+        mov al, [fs:edi]
+        jmp report
+op_inw: mov dx, [fs:esi]
+        add esi, 2
+        in ax, dx
+        mov dx, 0xe9
+        out dx, al
+        mov al, ah
+        out dx, al
         jmp next
 op_mem: mov edi, [fs:esi]
         movzx ecx, word [fs:esi+4]

@@ -14,18 +14,18 @@ public final class FloppyDrive {
     /** {total 512-byte sectors, sectors per track, tracks, heads, rate, CMOS drive type}. */
     private static final int[][] FORMATS = {
             {2880, 18, 80, 2, RATE_500K, 4},  // 1.44 MB
-            {1440, 9, 80, 2, RATE_250K, 3},   // 720 KB
+            {1440, 9, 80, 2, RATE_250K, 4},   // 720 KB (QEMU lists it under the 1.44 MB drive type)
             {5760, 36, 80, 2, RATE_1M, 5},    // 2.88 MB
-            {3360, 21, 80, 2, RATE_500K, 4},  // 1.68 MB (DMF-like)
-            {3444, 21, 82, 2, RATE_500K, 4},  // 1.72 MB
             {3200, 20, 80, 2, RATE_500K, 4},  // 1.6 MB
-            {2400, 15, 80, 2, RATE_500K, 4},  // 1.2 MB
-            {720, 9, 40, 2, RATE_250K, 3},    // 360 KB
-            {640, 8, 40, 2, RATE_250K, 3},    // 320 KB
-            {360, 9, 40, 1, RATE_250K, 3},    // 180 KB
-            {320, 8, 40, 1, RATE_250K, 3},    // 160 KB
+            {3360, 21, 80, 2, RATE_500K, 4},  // 1.68 MB
+            {3444, 21, 82, 2, RATE_500K, 4},  // 1.72 MB
+            {1600, 10, 80, 2, RATE_250K, 4},  // 800 KB
+            {2400, 15, 80, 2, RATE_500K, 2},  // 1.2 MB (5.25")
+            {720, 9, 40, 2, RATE_300K, 2},    // 360 KB
+            {640, 8, 40, 2, RATE_300K, 2},    // 320 KB
+            {360, 9, 40, 1, RATE_300K, 2},    // 180 KB
+            {320, 8, 40, 1, RATE_300K, 2},    // 160 KB
     };
-
     BlockBackend medium;
     int track, head, sect = 1;
     int lastSect, maxTrack, heads, rate;
@@ -71,7 +71,7 @@ public final class FloppyDrive {
         return medium == null || medium.readOnly();
     }
 
-    /** The drive type for CMOS byte 0x10 (4: 1.44 MB, 3: 720 KB, 5: 2.88 MB), as QEMU picks it. */
+    /** The drive type for CMOS byte 0x10 (4: 1.44 MB drive, 5: 2.88 MB, 2: 1.2 MB 5.25"), as QEMU picks it. */
     public int cmosType() {
         return cmosType;
     }

@@ -130,7 +130,7 @@ public final class AtaDisk extends IdeDrive {
     }
 
     private static int autoTranslation(int c, int h, int s) {
-        return (c <= 1024 && h <= 16 && s <= 63) ? 0 : (long) c * h <= 131072 ? 2 : 1;
+        return (c <= 1024 && h <= 16 && s <= 63) ? 0 : 1; // QEMU's hd_bios_chs_auto_trans: NONE or LBA
     }
 
     // ---- IDENTIFY (QEMU's ide_identify) ----

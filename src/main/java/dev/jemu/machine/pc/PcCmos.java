@@ -6,9 +6,8 @@ import dev.jemu.machine.MachineConfig;
 
 /**
  * The CMOS configuration bytes QEMU's pc machine sets for the BIOS (pc_cmos_init): memory sizes, the boot
- * order (0x3d, 0x38), the equipment byte (FPU, PS/2 mouse, floppies), floppy drive types (0x10) and the CPU
- * count (0x5f). Hard-disk geometry bytes (pc_cmos_init_late) are left to the disk owner: SeaBIOS does not
- * read them.
+ * order (0x3d, 0x38), the equipment byte (FPU, PS/2 mouse) and the CPU count (0x5f). The drive bytes (floppy
+ * types and equipment bits, disk geometry) are written by storage's PcDrives.
  */
 public final class PcCmos {
     public static final int EQUIPMENT = 0x14, FLOPPY_TYPES = 0x10, BOOT_DEV_12 = 0x3d, BOOT_DEV_3 = 0x38, CPUS = 0x5f;
@@ -22,14 +21,7 @@ public final class PcCmos {
         PcMemoryMap map = m.memoryMap();
         rtc.setMemorySize(map.belowFourG(), map.aboveFourG());
         setBootOrder(rtc, cfg.bootOrder() == null ? "cad" : cfg.bootOrder());
-        int floppies = 0;
-        if (cfg.drives() != null)
-            for (MachineConfig.Drive d : cfg.drives()) if ("floppy".equals(d.iface())) floppies++;
-        floppies = Math.min(floppies, 2);
-        int equipment = 0x02 | 0x04; // FPU, PS/2 mouse
-        if (floppies > 0) equipment |= 0x01 | (floppies - 1) << 6;
-        rtc.setByte(EQUIPMENT, equipment);
-        rtc.setByte(FLOPPY_TYPES, (floppies > 0 ? 0x40 : 0) | (floppies > 1 ? 0x04 : 0)); // 1.44 MB drives
+        rtc.setByte(EQUIPMENT, 0x02 | 0x04); // FPU, PS/2 mouse; the floppy bits and types come from PcDrives
         rtc.setByte(CPUS, Math.max(1, cfg.cpus()) - 1);
     }
 

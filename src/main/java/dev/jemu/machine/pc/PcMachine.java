@@ -3,6 +3,7 @@ package dev.jemu.machine.pc;
 import dev.jemu.cli.ToolError;
 import dev.jemu.hw.acpi.PiixPm;
 import dev.jemu.hw.audio.PcSpeaker;
+import dev.jemu.hw.block.PcDrives;
 import dev.jemu.hw.character.CharBackend;
 import dev.jemu.hw.character.DebugCon;
 import dev.jemu.hw.character.Serial16550;
@@ -30,6 +31,7 @@ import dev.jemu.hw.pci.PciBar;
 import dev.jemu.hw.pci.PciBus;
 import dev.jemu.hw.pci.PciHost;
 import dev.jemu.hw.rtc.Mc146818;
+import dev.jemu.hw.timer.Hpet;
 import dev.jemu.hw.timer.I8254;
 import dev.jemu.machine.MachineConfig;
 import dev.jemu.memory.PhysMemory;
@@ -45,8 +47,8 @@ import java.util.function.Function;
 
 /**
  * QEMU's {@code pc} machine (i440FX + PIIX3): memory map and firmware ({@link PcMemoryMap}), the PCI host with
- * 00.0 i440FX, 01.0 PIIX3 ISA bridge, 01.3 PIIX4 PM, 02.0 std VGA (01.1 IDE is plugged by its owner through
- * {@link #pciBus()}), the ISA devices at their PC ports and IRQs, and fw_cfg with what SeaBIOS reads.
+ * 00.0 i440FX, 01.0 PIIX3 ISA bridge, 01.1 PIIX3 IDE (with the FDC and ISA DMA: {@link PcDrives}), 01.3 PIIX4 PM,
+ * 02.0 std VGA, the ISA devices at their PC ports and IRQs, and fw_cfg with what SeaBIOS reads.
  *
  * <p>Interrupts: 24 GSI lines; GSI 0-15 are the ISA IRQs and reach the 8259 pair; all reach the I/O APIC
  * (GSI 0 on its pin 2), which sends to the local APIC; the 8259's INT goes to LINT0. The CPU side is
@@ -87,6 +89,8 @@ public final class PcMachine {
     private final I8259 pic;
     private final I8254 pit;
     private final PcSpeaker speaker;
+    private final Hpet hpet;
+    private final PcDrives drives;
     private final Mc146818 rtc;
     private final I8042 kbc;
     private final Port92 port92;
@@ -186,6 +190,8 @@ public final class PcMachine {
         io.map(0x4d0, 2, 1, pic.elcr(), "elcr");
         pit = new I8254(clock, gsi[0]);
         io.map(0x40, 4, 1, pit, "pit");
+        hpet = new Hpet(clock, gsi, on -> pit.setIrqEnabled(!on));
+        mmio.map(Hpet.BASE, 0x400, 8, hpet, "hpet");
         speaker = new PcSpeaker(pit);
         io.map(0x61, 1, 1, speaker, "pcspk");
         rtc = new Mc146818(clock, gsi[8], System.currentTimeMillis() * 1_000_000L);
@@ -209,6 +215,9 @@ public final class PcMachine {
             serials.add(s);
         }
 
+        // 01.1 IDE, the floppy controller and ISA DMA (storage's PcDrives)
+        drives = PcDrives.install(io, pciBus, dmaMemory(), n -> gsi[n], cfg.drives(), cfg.snapshot());
+
         fwCfg = new FwCfg(dmaMemory(), log);
         io.map(0x510, 2, 2, fwCfg.ctl(), "fw_cfg");
         io.map(0x514, 8, 4, fwCfg.dmaPort(), "fw_cfg-dma");
@@ -218,6 +227,7 @@ public final class PcMachine {
 
         PcFirmwareConfig.setup(this);
         PcCmos.setup(this);
+        drives.writeCmos(rtc);
     }
 
     /** A firmware file from the -L / built-in directories, or null if there is none (a device without ROM). */
@@ -348,10 +358,12 @@ public final class PcMachine {
         lapic.reset();
         ioapic.reset();
         pit.reset();
+        hpet.reset();
         rtc.reset();
         kbc.reset();
         port92.reset();
         for (Serial16550 s : serials) s.reset();
+        drives.reset();
         a20.set(true);
     }
 
@@ -403,12 +415,20 @@ public final class PcMachine {
         return pit;
     }
 
+    public Hpet hpet() {
+        return hpet;
+    }
+
     public Mc146818 rtc() {
         return rtc;
     }
 
     public I8042 i8042() {
         return kbc;
+    }
+
+    public PcDrives drives() {
+        return drives;
     }
 
     public Vga vga() {

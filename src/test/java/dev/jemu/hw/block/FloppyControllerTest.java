@@ -163,7 +163,7 @@ class FloppyControllerTest {
         r = result(7);
         assertEquals(0, r[0] & 0xc0);
         assertEquals(9, fdc.drive(0).sectorsPerTrack());
-        assertEquals(3, fdc.drive(0).cmosType());
+        assertEquals(4, fdc.drive(0).cmosType(), "a 720 KB disk in a 1.44 MB drive");
     }
 
     @Test

@@ -62,6 +62,7 @@ class PcMachineTest {
         assertEquals(0x80, cfgRead(io, 0x08, 0x0c) >>> 16 & 0xff, "PIIX3 is multi-function");
         assertEquals(0x02000007, cfgRead(io, 0x08, 4), "PIIX3 command/status after reset");
         assertEquals(0x80808080, cfgRead(io, 0x08, 0x60), "PIRQ routes disabled");
+        assertEquals(0x70108086, cfgRead(io, 0x09, 0), "01.1 PIIX3 IDE");
         assertEquals(0x71138086, cfgRead(io, 0x0b, 0));
         assertEquals(0x06800003, cfgRead(io, 0x0b, 8));
         assertEquals(0x02, cfgRead(io, 0x0b, 0x58) >>> 24, "APMC_EN: SMM set up already");

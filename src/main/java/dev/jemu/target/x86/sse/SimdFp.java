@@ -34,7 +34,9 @@ public final class SimdFp {
     /** Starts an instruction: clears the flags so that operations can OR theirs in; returns the saved MXCSR. */
     public static int begin(X86Cpu c) {
         int s = c.mxcsr;
-        c.mxcsr = s & ~0x3f;
+        // A masked precision flag that is already set stays set while the instruction runs: raising it again
+        // changes nothing, and the arithmetic fast paths use it to know they need not detect inexactness.
+        c.mxcsr = (s & (0x1000 | PE)) == (0x1000 | PE) ? s & ~(0x3f & ~PE) : s & ~0x3f;
         return s;
     }
 
@@ -46,6 +48,8 @@ public final class SimdFp {
             int pre = raised & (IE | DE | ZE);
             if ((pre & ~masks) != 0) raised = pre;
             c.mxcsr = saved | raised;
+            // CR4.OSXMMEXCPT clear: the OS cannot take #XM, so #UD (system mode; user mode has it set in effect)
+            if (!c.userMode && (c.cr4 & 0x400) == 0) throw X86Exception.ud();
             throw X86Exception.fault(X86Exception.XM);
         }
         c.mxcsr = saved | raised;
