@@ -10,6 +10,7 @@ import dev.jemu.target.x86.PortIo;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.target.x86.X86Exception;
 import dev.jemu.target.x86.system.Interrupts;
+import dev.jemu.target.x86.system.Paging;
 import dev.jemu.target.x86.system.Reset;
 import dev.jemu.target.x86.system.TripleFault;
 
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *   SystemHarness.Result r = SystemHarness.runGuest("realmode_int");
  *   assertEquals(0, r.status(), r.text());
  * </pre>
- * Until system paging is available the SoftMmu backend is the physical map itself (linear = physical).
+ * Memory goes through the system-mode {@link Paging} (linear = physical until the guest enables paging).
  */
 public final class SystemHarness implements PortIo {
     public static final long RAM_SIZE = 32L << 20;
@@ -53,6 +54,7 @@ public final class SystemHarness implements PortIo {
     public final PhysMemory phys;
     public final X86Cpu cpu;
     public final Interpreter interp;
+    public final Paging paging;
     private final StringBuilder text = new StringBuilder();
     private final ArrayDeque<Integer> pendingIrqs = new ArrayDeque<>();
     private long romSize;
@@ -78,43 +80,12 @@ public final class SystemHarness implements PortIo {
             }
         });
         phys.mapRam(0, RAM_SIZE, 0);
-        SoftMmu.Backend backend = new SoftMmu.Backend() {
-            @Override
-            public long translate(long va, int access) {
-                return phys.translate(va, access);
-            }
-
-            @Override
-            public long ioRead(long pa, int size) {
-                return phys.read(pa, size);
-            }
-
-            @Override
-            public void ioWrite(long pa, int size, long value) {
-                phys.write(pa, size, value);
-            }
-
-            @Override
-            public void markCode(long va) {
-                phys.markCode(va);
-            }
-        };
-        SoftMmu mmu = new SoftMmu(host, backend);
-        cpu = new X86Cpu(CpuModel.max(), mmu);
+        cpu = new X86Cpu(CpuModel.max(), new SoftMmu(host, (va, access) -> phys.translate(va, access)));
         cpu.userMode = false;
         cpu.io = this;
+        paging = new Paging(cpu, phys);
         interp = new Interpreter(cpu);
-        phys.addListener(new PhysMemory.Listener() {
-            @Override
-            public void flushTlb() {
-                mmu.flushAll();
-            }
-
-            @Override
-            public void invalidateCode(long page) {
-                interp.invalidatePage(page); // RAM is identity-mapped: host offset = physical = linear
-            }
-        });
+        paging.attach(interp);
         Reset.powerOn(cpu);
     }
 
@@ -226,7 +197,6 @@ public final class SystemHarness implements PortIo {
                 return true;
             }
             default -> {
-                if (e.vector == X86Exception.UD && controlRegisterShim()) return true;
                 try {
                     Interrupts.deliver(cpu, e);
                     return true;
@@ -235,57 +205,6 @@ public final class SystemHarness implements PortIo {
                 }
             }
         }
-    }
-
-    /**
-     * Until the control-register and MSR instructions are in the opcode table (sysmmu's part), runs the few
-     * forms the test guests use: MOV CR0/CR3/CR4 to and from EAX/RAX and WRMSR/RDMSR of EFER, STAR...,
-     * GS bases and SYSENTER MSRs. Returns false
-     * for anything else (then #UD is delivered). Paging is identity in this harness, so CR3 is only stored.
-     */
-    private boolean controlRegisterShim() {
-        long pc = cpu.linear(X86Cpu.CS, cpu.rip, cpu.codeBits / 8);
-        int b0 = cpu.mem.read8(pc), b1 = cpu.mem.read8(pc + 1), b2 = cpu.mem.read8(pc + 2);
-        if (b0 != 0x0f) return false;
-        long rax = cpu.regs[X86Cpu.RAX];
-        if (b1 == 0x22 && (b2 == 0xc0 || b2 == 0xd8 || b2 == 0xe0)) {
-            if (b2 == 0xc0) {
-                cpu.cr0 = rax & 0xffffffffL;
-                if ((cpu.cr0 & 0x80000000L) != 0 && (cpu.efer & 0x100) != 0) cpu.efer |= 0x400;
-                if ((cpu.cr0 & 0x80000000L) == 0) cpu.efer &= ~0x400L;
-            } else if (b2 == 0xd8) cpu.cr3 = rax;
-            else cpu.cr4 = rax;
-            dev.jemu.target.x86.system.Modes.refresh(cpu);
-        } else if (b1 == 0x20 && (b2 == 0xc0 || b2 == 0xd8 || b2 == 0xe0)) {
-            cpu.regs[X86Cpu.RAX] = b2 == 0xc0 ? cpu.cr0 : b2 == 0xd8 ? cpu.cr3 : cpu.cr4;
-        } else if (b1 == 0x30 || b1 == 0x32) {
-            b2 = -1;
-            long v = (rax & 0xffffffffL) | cpu.regs[X86Cpu.RDX] << 32;
-            boolean w = b1 == 0x30;
-            var m = cpu.msrs;
-            switch ((int) cpu.regs[X86Cpu.RCX]) {
-                case 0xc0000080 -> { if (w) cpu.efer = (cpu.efer & 0x400) | (v & ~0x400L); else v = cpu.efer; }
-                case 0xc0000081 -> { if (w) m.star = v; else v = m.star; }
-                case 0xc0000082 -> { if (w) m.lstar = v; else v = m.lstar; }
-                case 0xc0000083 -> { if (w) m.cstar = v; else v = m.cstar; }
-                case 0xc0000084 -> { if (w) m.fmask = v; else v = m.fmask; }
-                case 0xc0000101 -> { if (w) cpu.segBase[X86Cpu.GS] = v; else v = cpu.segBase[X86Cpu.GS]; }
-                case 0xc0000102 -> { if (w) m.kernelGsBase = v; else v = m.kernelGsBase; }
-                case 0x174 -> { if (w) m.sysenterCs = v; else v = m.sysenterCs; }
-                case 0x175 -> { if (w) m.sysenterEsp = v; else v = m.sysenterEsp; }
-                case 0x176 -> { if (w) m.sysenterEip = v; else v = m.sysenterEip; }
-                default -> { return false; }
-            }
-            if (!w) {
-                cpu.regs[X86Cpu.RAX] = v & 0xffffffffL;
-                cpu.regs[X86Cpu.RDX] = v >>> 32;
-            }
-        } else {
-            return false;
-        }
-        cpu.rip += b2 == -1 ? 2 : 3;
-        interp.invalidateAll();
-        return true;
     }
 
     private Result result(int status) {
