@@ -3,6 +3,7 @@ package dev.jemu.testutil;
 import dev.jemu.memory.HostRam;
 import dev.jemu.memory.PhysMemory;
 import dev.jemu.memory.SoftMmu;
+import dev.jemu.tcg.TcgOptions;
 import dev.jemu.target.x86.CpuModel;
 import dev.jemu.target.x86.Flags;
 import dev.jemu.target.x86.Interpreter;
@@ -63,11 +64,11 @@ public final class SystemHarness implements PortIo {
     public PortIo extraPorts;
 
     public SystemHarness() {
-        this(1 << 20);
+        this(1 << 20, TcgOptions.fromSystemProperties());
     }
 
-    /** A machine with room for a ROM image of up to {@code maxRom} bytes. */
-    public SystemHarness(long maxRom) {
+    /** A machine with room for a ROM image of up to {@code maxRom} bytes, running with the given translator options. */
+    public SystemHarness(long maxRom, TcgOptions tcg) {
         host = HostRam.reserve(RAM_SIZE + maxRom);
         phys = new PhysMemory(host, new PhysMemory.Mmio() {
             @Override
@@ -84,7 +85,7 @@ public final class SystemHarness implements PortIo {
         cpu.userMode = false;
         cpu.io = this;
         paging = new Paging(cpu, phys);
-        interp = new Interpreter(cpu);
+        interp = new Interpreter(cpu, tcg);
         paging.attach(interp);
         Reset.powerOn(cpu);
     }
@@ -242,7 +243,11 @@ public final class SystemHarness implements PortIo {
 
     /** Assembles guest {@code name}, maps it as the BIOS, powers on and runs it (10 s limit). */
     public static Result runGuest(String name) {
-        SystemHarness h = new SystemHarness();
+        return runGuest(name, TcgOptions.fromSystemProperties());
+    }
+
+    public static Result runGuest(String name, TcgOptions tcg) {
+        SystemHarness h = new SystemHarness(1 << 20, tcg);
         h.loadBios(assemble(name));
         return h.run(10_000);
     }
