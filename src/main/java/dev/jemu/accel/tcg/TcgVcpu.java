@@ -11,6 +11,7 @@ import dev.jemu.target.x86.InterruptController;
 import dev.jemu.target.x86.Interpreter;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.target.x86.X86Exception;
+import dev.jemu.target.x86.system.Paging;
 import dev.jemu.util.Log;
 
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,12 @@ public final class TcgVcpu implements Accelerator, MachineControl {
     public int resets, externalInterrupts;
 
     public TcgVcpu(Board board, CpuModel model, SystemCpu sys, boolean noReboot, boolean noShutdown, Log log) {
+        this(board, model, sys, noReboot, noShutdown, log, true);
+    }
+
+    /** @param paging false: linear = physical always (tests of the loop with a minimal CPU model) */
+    public TcgVcpu(Board board, CpuModel model, SystemCpu sys, boolean noReboot, boolean noShutdown, Log log,
+                   boolean paging) {
         this.board = board;
         this.sys = sys;
         this.noReboot = noReboot;
@@ -62,8 +69,10 @@ public final class TcgVcpu implements Accelerator, MachineControl {
         cpu.userMode = false;
         cpu.io = board.portIo();
         cpu.intc = board.interrupts(cpu);
+        Paging pg = paging ? new Paging(cpu, board.phys()) : null; // sets cpu.mem and cpu.paging
         this.interp = new Interpreter(cpu);
-        backend.attach(mmu, interp);
+        if (pg != null) pg.attach(interp);
+        else backend.attach(mmu, interp);
         board.attach(this);
         sys.powerOn(cpu);
     }
@@ -169,6 +178,7 @@ public final class TcgVcpu implements Accelerator, MachineControl {
                     continue;
                 }
                 clock.timers().runDue();
+                if (exitStatus >= 0 || powerOffRequested || resetRequested) continue; // a timer asked
                 if (cpu.halted && !wakeable()) {
                     sleepHalted();
                     continue;
@@ -251,6 +261,7 @@ public final class TcgVcpu implements Accelerator, MachineControl {
     }
 
     private void sleepHalted() {
+        if (exitStatus >= 0 || powerOffRequested || resetRequested) return;
         long ns = clock.hostNanosUntil(clock.timers().nextDeadline());
         cpu.exitRequest = false;
         if (ns == Long.MAX_VALUE) wakeup.awaitUninterruptibly();
@@ -269,7 +280,8 @@ public final class TcgVcpu implements Accelerator, MachineControl {
         sys.powerOn(cpu);
         cpu.halted = false;
         nmiPending = false;
-        cpu.mem.flushAll();
+        if (cpu.paging != null) cpu.paging.flushAll();
+        else cpu.mem.flushAll();
         interp.invalidateAll();
     }
 
@@ -279,7 +291,7 @@ public final class TcgVcpu implements Accelerator, MachineControl {
             while (kicker == Thread.currentThread()) {
                 long d = kickDeadline;
                 long wait = Math.min(KICK_NS, clock.running() ? Math.max(0, clock.hostNanosUntil(d)) : KICK_NS);
-                if (wait > 0) LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(Math.max(wait, 20_000)); // never spin while the loop catches up
                 if (kicker != Thread.currentThread()) break;
                 if (clock.running() && clock.now() >= kickDeadline) cpu.exitRequest = true;
                 else if (wait >= KICK_NS) cpu.exitRequest = true;

@@ -59,6 +59,15 @@ public final class Piix3Ide extends PciDevice {
         io.map(ctrl, 1, 1, ch.controlBlock, name + "-ctrl");
     }
 
+    /**
+     * What SeaBIOS's piix_ide_setup does (IDETIM decode enable on both channels), for boots that skip the
+     * firmware (-kernel without SeaBIOS): Linux's ata_piix ignores a channel whose enable bit is clear.
+     */
+    public void firmwareInit() {
+        configWrite(IDETIM_PRIMARY, 2, 0x8000);
+        configWrite(IDETIM_SECONDARY, 2, 0x8000);
+    }
+
     private void resetConfig() {
         set16(STATUS, STATUS_DEVSEL_MEDIUM | STATUS_FAST_BACK);
         set16(IDETIM_PRIMARY, 0);
