@@ -311,7 +311,7 @@ final class RandomProgram {
     private String mem128(boolean mayMisalign) {
         int d = 16 * rnd.nextInt(250);
         if (mayMisalign && rnd.nextInt(40) == 0) d += 1 + rnd.nextInt(15);
-        return rnd.nextInt(4) == 0 ? "[r15+r14*16+" + d + "]" : "[r15+" + d + "]";
+        return (rnd.nextInt(4) == 0 ? "[r15d+" : "[r15+") + d + "]";
     }
 
     private void sse() {
