@@ -14,7 +14,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            System.err.println("jemu: usage: jemu TOOL [options...] (TOOL: jemu-x86_64, jemu-i386)");
+            System.err.println("jemu: usage: jemu TOOL [options...] (TOOL: jemu-x86_64, jemu-i386, jemu-system-x86_64, jemu-system-i386)");
             System.exit(1);
         }
         String tool = args[0];
@@ -24,6 +24,8 @@ public final class Main {
             status = switch (tool) {
                 case "jemu-x86_64" -> UserMain.run(tool, true, rest);
                 case "jemu-i386" -> UserMain.run(tool, false, rest);
+                case "jemu-system-x86_64" -> SystemMain.run(tool, 64, rest);
+                case "jemu-system-i386" -> SystemMain.run(tool, 32, rest);
                 default -> throw new ToolError("unknown tool '" + tool + "'");
             };
         } catch (ToolError e) {

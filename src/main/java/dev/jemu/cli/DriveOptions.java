@@ -49,6 +49,23 @@ public final class DriveOptions {
         return List.copyOf(drives);
     }
 
+    /**
+     * QEMU's default drives for the pc machine (vl.c default_drive): an empty IDE CD-ROM at index 2 and an empty
+     * floppy drive A, each unless a drive already holds that place; none with -nodefaults.
+     */
+    public static List<Drive> withDefaults(List<Drive> drives, boolean nodefaults) {
+        List<Drive> out = new ArrayList<>(drives == null ? List.of() : drives);
+        if (nodefaults) return out;
+        boolean cd = false, fd = false;
+        for (Drive d : out) {
+            if (d.iface().equals("ide") && d.index() == 2) cd = true;
+            if (d.iface().equals("floppy") && d.index() == 0) fd = true;
+        }
+        if (!cd) out.add(new Drive(null, "raw", "ide", "cdrom", 2, true));
+        if (!fd) out.add(new Drive(null, "raw", "floppy", "disk", 0, false));
+        return out;
+    }
+
     /** True for the options this class parses (with or without the leading dash). */
     public static boolean handles(String option) {
         return switch (strip(option)) {

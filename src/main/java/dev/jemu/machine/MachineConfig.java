@@ -24,12 +24,42 @@ import java.util.Map;
  * @param nographic   -nographic
  * @param display     -display ("none", ...), or null
  * @param bits        64 for jemu-system-x86_64, 32 for jemu-system-i386 (the default CPU model differs)
+ * @param machineType -M type, resolved ("pc")
+ * @param accel       the accelerator ("tcg")
+ * @param logItems    -d items as given (null: none); checked against {@link dev.jemu.util.Log}
+ * @param logFile     -D file (null: stderr)
+ * @param vga         -vga ("std", "none"...)
+ * @param monitor     -monitor backend ("none" when absent; "stdio" multiplexed with the serial under -nographic)
  */
 public record MachineConfig(long ramBytes, String cpuModel, int cpus, Path firmware, List<Path> dataDirs,
                             Path kernel, Path initrd, String append, List<Drive> drives, String bootOrder,
                             List<String> serials, Map<String, String> chardevs, List<Device> devices,
                             boolean noReboot, boolean noShutdown, boolean snapshot, boolean nographic,
-                            String display, int bits) {
+                            String display, int bits, String machineType, String accel, String logItems,
+                            Path logFile, String vga, String monitor) {
+
+    /** The original skeleton's components (machine pc, tcg, no logging, std VGA, no monitor). */
+    public MachineConfig(long ramBytes, String cpuModel, int cpus, Path firmware, List<Path> dataDirs,
+                         Path kernel, Path initrd, String append, List<Drive> drives, String bootOrder,
+                         List<String> serials, Map<String, String> chardevs, List<Device> devices,
+                         boolean noReboot, boolean noShutdown, boolean snapshot, boolean nographic,
+                         String display, int bits) {
+        this(ramBytes, cpuModel, cpus, firmware, dataDirs, kernel, initrd, append, drives, bootOrder, serials,
+                chardevs, devices, noReboot, noShutdown, snapshot, nographic, display, bits, "pc", "tcg", null,
+                null, "std", "none");
+    }
+
+    /** The defaults of a bare command line (128 MiB, the tool's default CPU, no kernel, no drives). */
+    public static MachineConfig defaults(int bits) {
+        return new MachineConfig(128L << 20, bits == 64 ? "qemu64" : "qemu32", 1, null, List.of(), null, null,
+                null, List.of(), null, List.of(), Map.of(), List.of(), false, false, false, false, null, bits);
+    }
+
+    /** The int property {@code key} of this device (QEMU integer syntax: decimal, 0x hex, 0 octal), or {@code dflt}. */
+    public static long intProp(Device d, String key, long dflt) {
+        String v = d.props().get(key);
+        return v == null ? dflt : Long.decode(v);
+    }
 
     /** One -drive: file, format ("raw"), interface ("ide", "floppy"), media ("disk", "cdrom"), index (-1: next free), read-only. */
     public record Drive(Path file, String format, String iface, String media, int index, boolean readOnly) {}

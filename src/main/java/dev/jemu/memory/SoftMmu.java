@@ -177,6 +177,25 @@ public final class SoftMmu {
         return ram.get(B, add + va) & 0xff;
     }
 
+    /**
+     * The host RAM offset of the page that instruction fetches at {@code va} read (through the exec TLB,
+     * filling it), or the backend's result with {@link Backend#IO} set for an I/O page; throws the fetch
+     * fault. Decoded code is keyed by it, so that code is never run from a page that no longer backs {@code va}.
+     */
+    public long execPage(long va) {
+        int i = (int) (va >>> 12) & MASK;
+        long page = va & ~PAGE_MASK;
+        if (xTag[i] == page) return xAdd[i] + page;
+        long t = backend.translate(va, EXEC) & ~PAGE_MASK;
+        if ((t & Backend.IO) != 0) return t & ~Backend.NOCACHE;
+        long host = t & ~Backend.NOCACHE;
+        if ((t & Backend.NOCACHE) == 0) {
+            xTag[i] = page;
+            xAdd[i] = host - page;
+        }
+        return host;
+    }
+
     /** Sized accessors; size in bytes (1, 2, 4, 8); values zero-extended. */
     public long read(long va, int size) {
         return switch (size) {

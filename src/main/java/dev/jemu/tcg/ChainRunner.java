@@ -16,6 +16,14 @@ public final class ChainRunner<C> {
 
         /** The guest PC (to check an indirect exit's remembered target). */
         long pc(C cpu);
+
+        /**
+         * True if {@code from} may jump to {@code to} later without looking it up again (a link). System
+         * emulation refuses links to code on other pages, whose mapping may change while the link stays.
+         */
+        default boolean mayLink(TranslatedBlock<C> from, TranslatedBlock<C> to) {
+            return true;
+        }
     }
 
     private final Target<C> target;
@@ -38,7 +46,7 @@ public final class ChainRunner<C> {
                 if (n == null || !n.valid) {
                     n = target.find(cpu);
                     if (n == null) return;
-                    if (t.valid) t.links[x] = n;
+                    if (t.valid && target.mayLink(t, n)) t.links[x] = n;
                 }
             } else {
                 int site = -2 - x;
@@ -46,7 +54,7 @@ public final class ChainRunner<C> {
                 if (n == null || !n.valid || n.pc != target.pc(cpu)) {
                     n = target.find(cpu);
                     if (n == null) return;
-                    if (t.valid) t.indirect[site] = n;
+                    if (t.valid && target.mayLink(t, n)) t.indirect[site] = n;
                 }
             }
             t = n;

@@ -305,13 +305,14 @@ public final class Screendump {
             case 15 -> {
                 for (int x = 0; x < width; x++, addr += 2) {
                     int v = vga.vramByte(addr) | (vga.vramByte(addr + 1) << 8);
+                    // QEMU draws 15 bpp itself (no pixman sharing): the low bits stay zero
                     img[o++] = rgb((v >> 7) & 0xf8, (v >> 2) & 0xf8, (v << 3) & 0xf8);
                 }
             }
             case 16 -> {
                 for (int x = 0; x < width; x++, addr += 2) {
                     int v = vga.vramByte(addr) | (vga.vramByte(addr + 1) << 8);
-                    img[o++] = rgb((v >> 8) & 0xf8, (v >> 3) & 0xfc, (v << 3) & 0xf8);
+                    img[o++] = rgb(expand5(v >> 11), expand6(v >> 5), expand5(v));
                 }
             }
             case 24 -> {
@@ -325,6 +326,17 @@ public final class Screendump {
             default -> {
             }
         }
+    }
+
+    /** QEMU shares a 16 bpp frame buffer with pixman, which widens a channel by repeating its top bits. */
+    private static int expand5(int v) {
+        v &= 0x1f;
+        return (v << 3) | (v >> 2);
+    }
+
+    private static int expand6(int v) {
+        v &= 0x3f;
+        return (v << 2) | (v >> 4);
     }
 
     // ------------------------------------------------------------------ PNG

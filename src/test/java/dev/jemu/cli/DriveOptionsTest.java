@@ -69,6 +69,17 @@ class DriveOptionsTest {
     }
 
     @Test
+    void qemuDefaultDrives() {
+        List<Drive> none = DriveOptions.withDefaults(List.of(), false);
+        assertEquals(List.of(new Drive(null, "raw", "ide", "cdrom", 2, true),
+                new Drive(null, "raw", "floppy", "disk", 0, false)), none);
+        assertTrue(DriveOptions.withDefaults(List.of(), true).isEmpty());
+        d.add("-hdc", img);
+        d.add("-fda", img);
+        assertEquals(d.drives(), DriveOptions.withDefaults(d.drives(), false), "places taken: no defaults");
+    }
+
+    @Test
     void commaEscape() {
         assertEquals("-drive file=" + img + ",,x,format=raw: Could not open '" + img + ",x': No such file or directory",
                 error("-drive", "file=" + img + ",,x,format=raw"));

@@ -36,6 +36,8 @@ class TranslatorTest {
             as.map(STACK_TOP - 0x10000, 0x10000, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE, "", 0);
             cpu = new X86Cpu(CpuModel.max(), new SoftMmu(as.ram(), as));
             cpu.userMode = false; // so that HLT ends the program
+            cpu.cpl = 0;
+            cpu.cr4 |= 0x600; // as an OS sets them: SSE enabled (OSFXSR), #XM delivered (OSXMMEXCPT)
             cpu.regs[X86Cpu.RSP] = STACK_TOP;
             interp = new Interpreter(cpu, opts);
             as.addListener(new AddressSpace.Listener() {

@@ -115,13 +115,14 @@ public final class Vga {
     private final IoDevice vbePorts = new IoDevice() {
         @Override
         public long read(long offset, int size) {
+            if (offset == 3) return 0xff; // inside QEMU's region (the word port at 0x1D0) but no port of its own
             return offset == 0 ? vbeIndex : vbeReadData();
         }
 
         @Override
         public void write(long offset, int size, long value) {
             if (offset == 0) vbeIndex = (int) value & 0xffff;
-            else vbeWriteData((int) value & 0xffff);
+            else if (offset < 3) vbeWriteData((int) value & 0xffff);
         }
     };
 
@@ -244,8 +245,8 @@ public final class Vga {
         io.map(0x3c0, 16, 1, offsetBy(0x3c0 - 0x3b0), "vga");
         io.map(0x3d4, 2, 1, offsetBy(0x3d4 - 0x3b0), "vga");
         io.map(0x3da, 1, 1, offsetBy(0x3da - 0x3b0), "vga");
-        // 0x1D0 is a second data port on x86 (QEMU's vbe_portio_list_x86)
-        io.map(VBE_INDEX_PORT, 3, 2, vbePorts, "vbe");
+        // 0x1D0 is a second data port on x86 (QEMU's vbe_portio_list_x86); its word access spans 0x1D1
+        io.map(VBE_INDEX_PORT, 4, 2, vbePorts, "vbe");
     }
 
     private IoDevice offsetBy(int delta) {
@@ -267,7 +268,7 @@ public final class Vga {
         return ports;
     }
 
-    /** Ports 0x1CE (index) and 0x1CF, 0x1D0 (data), 16-bit. */
+    /** Ports 0x1CE (index) and 0x1CF, 0x1D0 (data), 16-bit; 4 ports long (0x1D1 reads 0xff). */
     public IoDevice vbePorts() {
         return vbePorts;
     }

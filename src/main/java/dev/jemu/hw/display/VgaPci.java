@@ -1,6 +1,7 @@
 package dev.jemu.hw.display;
 
 import dev.jemu.hw.pci.PciBar;
+import dev.jemu.hw.pci.PciBus;
 import dev.jemu.hw.pci.PciDevice;
 
 import java.io.IOException;
@@ -43,6 +44,22 @@ public final class VgaPci extends PciDevice {
         else memBar(0, vga.vramSize(), true, 8, vga.lfb());
         memBar(2, Vga.MMIO_SIZE, false, 4, vga.mmioBar());
         if (rom != null) romBar(rom);
+    }
+
+    /**
+     * Builds QEMU's {@code -vga std} on a pc machine: a {@link Vga} with 16 MiB of VRAM, its ISA ports on
+     * {@code bus.io()}, the 0xA0000-0xBFFFF window on {@code bus.mmio()} (the board leaves that range unmapped
+     * RAM-wise), and the PCI function plugged at 00:02.0 with its LFB as MMIO.
+     *
+     * @param rom vgabios-stdvga.bin ({@link #loadRom}), or null for a VGA without BIOS
+     */
+    public static VgaPci install(PciBus bus, byte[] rom) {
+        Vga vga = new Vga();
+        vga.mapPorts(bus.io());
+        bus.mmio().map(Vga.LOWMEM_BASE, Vga.LOWMEM_SIZE, 8, vga.lowMem(), "vga-lowmem");
+        VgaPci dev = new VgaPci(vga, rom);
+        bus.plug(dev, SLOT, 0);
+        return dev;
     }
 
     public Vga vga() {

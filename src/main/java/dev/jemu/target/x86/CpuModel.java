@@ -14,7 +14,7 @@ public final class CpuModel {
     public static final int SSE3 = 1 << 0, PCLMUL = 1 << 1, SSSE3 = 1 << 9, CX16 = 1 << 13, SSE41 = 1 << 19,
             SSE42 = 1 << 20, MOVBE = 1 << 22, POPCNT = 1 << 23, RDRAND = 1 << 30;
     // CPUID.80000001:EDX / ECX
-    public static final int SYSCALL = 1 << 11, NX = 1 << 20, RDTSCP = 1 << 27, LM = 1 << 29;
+    public static final int SYSCALL = 1 << 11, NX = 1 << 20, PDPE1GB = 1 << 26, RDTSCP = 1 << 27, LM = 1 << 29;
     public static final int LAHF_LM = 1 << 0, ABM = 1 << 5;
 
     public final String name;
@@ -44,6 +44,10 @@ public final class CpuModel {
 
     public boolean has1Ecx(int bit) {
         return (features1Ecx & bit) != 0;
+    }
+
+    public boolean hasExt1Edx(int bit) {
+        return (ext1Edx & bit) != 0;
     }
 
     public boolean has1Edx(int bit) {

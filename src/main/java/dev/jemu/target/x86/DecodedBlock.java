@@ -12,6 +12,11 @@ public final class DecodedBlock {
     public final int codeBits;
     /** Linear page of the first and of the last byte. */
     public final long page, lastPage;
+    /**
+     * Host pages (SoftMmu.execPage) of the first and of the last byte: what invalidation is keyed by, and in
+     * system mode what a lookup checks against the current translation. In user mode they equal the linear pages.
+     */
+    public final long hostPage, hostLastPage;
     public final Insn[] insns;
     /** Cleared when its code page is written: the interpreter stops executing a stale block. */
     public boolean valid = true;
@@ -20,7 +25,10 @@ public final class DecodedBlock {
     /** The translation entered at this block, if any. */
     public X86Translation code;
 
-    DecodedBlock(long rip, long csBase, int codeBits, long page, long lastPage, Insn[] insns) {
+    DecodedBlock(long rip, long csBase, int codeBits, long page, long lastPage, long hostPage, long hostLastPage,
+                 Insn[] insns) {
+        this.hostPage = hostPage;
+        this.hostLastPage = hostLastPage;
         this.rip = rip;
         this.csBase = csBase;
         this.codeBits = codeBits;

@@ -118,6 +118,10 @@ public final class Decoder {
 
         i.op = e;
         i.exec = e.exec;
+        if (dev.jemu.target.x86.system.FpuGate.active(cpu)) {
+            boolean prefixed = e.mandatory && (lastRep != 0 || (pfx & Insn.P_OPSIZE) != 0);
+            i.exec = dev.jemu.target.x86.system.FpuGate.gate(cpu, map, b, modrm, prefixed, e.exec);
+        }
         i.arg = e.arg;
         i.rex = rex != 0;
         boolean opsize = (pfx & Insn.P_OPSIZE) != 0 && !opsizeIsMandatory;

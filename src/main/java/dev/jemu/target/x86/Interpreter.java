@@ -11,6 +11,11 @@ import dev.jemu.target.x86.tcg.X86Translation;
  * Instructions are decoded once per block and kept in a direct-mapped cache keyed by RIP (and CS base and
  * mode); a block ends at a control transfer, at a page boundary or after {@link #MAX_INSNS} instructions.
  * One interpreter per vCPU.
+ *
+ * <p>Blocks remember the host pages they were decoded from, and invalidation ({@link #invalidatePage}) is by
+ * host page. In system mode (paging: {@link #setPhysicalCodeKeys}) a cached block is used only while its
+ * linear pages still translate to those host pages, so CR3 switches and virtual aliases never run stale code;
+ * user mode, where host pages are the linear pages, skips that check.
  */
 public final class Interpreter {
     public static final int MAX_INSNS = 64;
@@ -27,6 +32,8 @@ public final class Interpreter {
     private DecodedBlock running;
     /** The instruction being executed (for fault reporting and logging). */
     private Insn current;
+    /** System mode: cached blocks are checked against the current translation of their pages. */
+    private boolean physicalKeys;
 
     public Interpreter(X86Cpu cpu) {
         this(cpu, TcgOptions.fromSystemProperties());
@@ -37,6 +44,16 @@ public final class Interpreter {
         this.decoder = new Decoder(OpcodeTable.x86());
         this.jit = options.enabled() ? new X86Jit(cpu, this, options) : null;
         this.hotness = options.hotness();
+    }
+
+    /** Keys decoded code by physical (host) page: set by system-mode paging. */
+    public void setPhysicalCodeKeys(boolean on) {
+        physicalKeys = on;
+        invalidateAll();
+    }
+
+    public boolean physicalCodeKeys() {
+        return physicalKeys;
     }
 
     public Insn current() {
@@ -60,6 +77,11 @@ public final class Interpreter {
                 return X86Exception.trap(X86Exception.EXIT_INTERRUPT);
             }
             if (jit != null) jit.poll();
+            if (physicalKeys) {
+                // the TLB of the current privilege (a safety net: X86Cpu.setCpl switches it)
+                SoftMmu v = c.paging.view(c.cpl);
+                if (c.mem != v) c.mem = v;
+            }
             DecodedBlock b;
             try {
                 b = block(c.rip);
@@ -121,11 +143,26 @@ public final class Interpreter {
         long csBase = cpu.segBase[X86Cpu.CS];
         int idx = (int) (rip ^ (rip >>> CACHE_BITS)) & (CACHE_SIZE - 1);
         DecodedBlock b = cache[idx];
-        if (b != null && b.rip == rip && b.csBase == csBase && b.codeBits == cpu.codeBits) return b;
+        if (b != null && b.rip == rip && b.csBase == csBase && b.codeBits == cpu.codeBits
+                && (!physicalKeys || samePages(b))) return b;
         b = decodeBlock(rip, csBase);
-        if (jit != null) b.code = jit.find(rip, csBase);
+        if (jit != null) {
+            X86Translation t = jit.find(rip, csBase);
+            if (t != null && t.decodedFrom(b)) b.code = t;
+        }
         cache[idx] = b;
         return b;
+    }
+
+    /** True if the block's linear pages still fetch from the host pages it was decoded from. */
+    private boolean samePages(DecodedBlock b) {
+        SoftMmu m = cpu.mem;
+        try {
+            if (m.execPage(b.page) != b.hostPage || (b.hostPage & SoftMmu.Backend.IO) != 0) return false;
+            return b.lastPage == b.page || m.execPage(b.lastPage) == b.hostLastPage;
+        } catch (X86Exception e) {
+            return false; // decoding again meets the fault where it belongs
+        }
     }
 
     private DecodedBlock decodeBlock(long rip, long csBase) {
@@ -155,21 +192,27 @@ public final class Interpreter {
             if ((lin & ~SoftMmu.PAGE_MASK) != page) break;
         }
         Insn[] insns = java.util.Arrays.copyOf(scratch, n);
-        return new DecodedBlock(rip, csBase, cpu.codeBits, page, lastPage, insns);
+        // every byte was fetched, so these translations exist (and are in the exec TLB)
+        long host = cpu.mem.execPage(page);
+        long hostLast = lastPage == page ? host : cpu.mem.execPage(lastPage);
+        return new DecodedBlock(rip, csBase, cpu.codeBits, page, lastPage, host, hostLast, insns);
     }
 
-    /** Forgets decoded and translated code on the page at linear address {@code page} (code was written or unmapped). */
+    /**
+     * Forgets decoded and translated code from the host page {@code page} (code was written or unmapped). In
+     * user mode host pages are linear pages; in system mode it is PhysMemory's host page.
+     */
     public void invalidatePage(long page) {
         page &= ~SoftMmu.PAGE_MASK;
         for (int k = 0; k < CACHE_SIZE; k++) {
             DecodedBlock b = cache[k];
-            if (b != null && (b.page == page || b.lastPage == page)) {
+            if (b != null && (b.hostPage == page || b.hostLastPage == page)) {
                 b.valid = false;
                 cache[k] = null;
             }
         }
         DecodedBlock r = running;
-        if (r != null && (r.page == page || r.lastPage == page)) r.valid = false;
+        if (r != null && (r.hostPage == page || r.hostLastPage == page)) r.valid = false;
         if (jit != null) jit.invalidatePage(page);
     }
 

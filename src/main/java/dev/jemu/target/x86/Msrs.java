@@ -16,6 +16,10 @@ public final class Msrs {
     public long star, lstar, cstar, fmask, kernelGsBase, tscAux;
     public long pat = 0x0007040600070406L;
     public long miscEnable = 1; // fast strings
+    /** IA32_APIC_BASE while there is no local APIC (BSP, enabled, at 0xFEE00000). */
+    public long apicBase = 0xfee00900L;
+    /** TSC = host nanoseconds + tscOffset (WRMSR IA32_TSC moves it). */
+    public long tscOffset;
     /** MTRRs: MTRRcap reads fixed; the variable pairs and fixed ranges are storage. */
     public long mtrrDefType;
     public final long[] mtrrVar = new long[16];

@@ -85,6 +85,27 @@ public final class X86Cpu {
      */
     public long interruptShadowEnd = -1;
 
+    /** System mode: paging and the per-privilege TLBs (null in user mode). */
+    public dev.jemu.target.x86.system.Paging paging;
+    /** System mode: the local APIC's CPU side (CR8 = TPR, IA32_APIC_BASE); null until the board has one. */
+    public dev.jemu.target.x86.system.CpuApic apic;
+    /** CR8 (task priority) while there is no local APIC. */
+    public long cr8;
+
+    /**
+     * Changes the CPL. In system mode memory accesses then go through the TLB of the new privilege: always use
+     * this rather than assigning {@link #cpl}.
+     */
+    public void setCpl(int cpl) {
+        this.cpl = cpl;
+        if (paging != null) mem = paging.view(cpl);
+    }
+
+    /** Memory for the CPU's implicit supervisor accesses (GDT, LDT, IDT, TSS), whatever the CPL. */
+    public SoftMmu supervisorMem() {
+        return paging != null ? paging.kernel : mem;
+    }
+
     public X86Cpu(CpuModel model, SoftMmu mem) {
         this.model = model;
         this.mem = mem;

@@ -93,6 +93,29 @@ class VgaPciTest {
     }
 
     @Test
+    void installWiresWhatQemusPcHas() {
+        IoBus io2 = new IoBus(null);
+        MmioBus mmio2 = new MmioBus(null);
+        PciBus bus2 = new PciBus(io2, mmio2, null);
+        VgaPci dev = VgaPci.install(bus2, null);
+        assertSame(dev, bus2.device(VgaPci.SLOT << 3));
+        assertEquals("vga", io2.nameAt(0x3d4));
+        assertEquals("vga", io2.nameAt(0x3c0));
+        assertNull(io2.nameAt(0x3bc), "the parallel port range stays free");
+        assertEquals("vbe", io2.nameAt(0x1cf));
+        assertEquals("vga-lowmem", mmio2.nameAt(0xb8000));
+        io2.write(0x3c2, 1, 0x67);
+        assertEquals(0x67, dev.vga().msr());
+        // a dword write to the window as memcpy would do it lands as four bytes (odd/even: char, attribute)
+        io2.write(0x3ce, 2, 0x1005);
+        io2.write(0x3ce, 2, 0x0e06);
+        io2.write(0x3c4, 2, 0x0302);
+        mmio2.write(0xb8000, 4, 0x1f421f41L);
+        assertEquals(0x1f41, mmio2.read(0xb8000, 2));
+        assertEquals(0x42, dev.vga().vramByte(4));
+    }
+
+    @Test
     void resetTurnsVbeOff() {
         VgaPci dev = new VgaPci(vga, null);
         bus.plug(dev, VgaPci.SLOT, 0);

@@ -242,6 +242,10 @@ class VgaTest {
         assertEquals(0, m.dispi(VBE_INDEX_XRES));
         assertEquals(VBE_INDEX_XRES, m.io.read(VBE_INDEX_PORT, 2));
         assertEquals(0, m.dispi(11), "past VIDEO_MEMORY_64K");
+        // 0x1D0 is a second data port; its word access covers 0x1D1, which alone reads 0xff (as QEMU's portio)
+        m.io.write(VBE_INDEX_PORT, 2, VBE_INDEX_ID);
+        assertEquals(0xb0c2, m.io.read(0x1d0, 2));
+        assertEquals(0xff, m.io.read(0x1d1, 1));
     }
 
     @Test

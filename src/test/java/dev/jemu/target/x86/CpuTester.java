@@ -35,6 +35,8 @@ public final class CpuTester {
         };
         cpu = new X86Cpu(CpuModel.max(), new SoftMmu(ram, flat));
         cpu.userMode = false;
+        cpu.cpl = 0; // HLT (which ends test programs) is privileged
+        cpu.cr4 |= 0x600; // as an OS sets them: SSE enabled (OSFXSR), #XM delivered (OSXMMEXCPT)
         cpu.codeBits = bits;
         cpu.longMode = bits == 64;
         cpu.stackSize = bits / 8;

@@ -140,6 +140,8 @@ class StringOpsTest {
             };
             cpu = new X86Cpu(CpuModel.max(), new SoftMmu(ram, b));
             cpu.userMode = false;
+            cpu.cpl = 0; // HLT is privileged
+            cpu.cr4 |= 0x600; // as an OS sets them: SSE enabled (OSFXSR), #XM delivered (OSXMMEXCPT)
             cpu.codeBits = bits;
             cpu.longMode = bits == 64;
             cpu.stackSize = bits / 8;

@@ -22,5 +22,6 @@ public final class Groups {
         Mmx.register(t);
         Sse.register(t);
         SystemOps.register(t);
+        ControlRegs.register(t);
     }
 }

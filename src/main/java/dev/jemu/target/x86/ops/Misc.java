@@ -94,7 +94,8 @@ public final class Misc {
     }
 
     public static void rdtsc(X86Cpu c, Insn i) {
-        long t = tsc();
+        if ((c.cr4 & 4) != 0 && c.cpl != 0) throw X86Exception.gp0(); // CR4.TSD
+        long t = tsc() + c.msrs.tscOffset;
         c.regs[X86Cpu.RAX] = t & 0xffffffffL;
         c.regs[X86Cpu.RDX] = t >>> 32;
     }

@@ -10,10 +10,14 @@ public final class SystemOps {
     private SystemOps() {}
 
     public static void register(OpcodeTable t) {
+        FarOps.register(t);
+        PortOps.register(t);
+        DescriptorOps.register(t);
+        FastCallOps.register(t);
     }
 
     /** SYSCALL outside user-mode emulation: system mode implements it with the STAR/LSTAR MSRs. */
     static void syscall(X86Cpu c, Insn i) {
-        throw X86Exception.ud();
+        FastCallOps.syscall(c, i);
     }
 }

@@ -25,6 +25,8 @@ public final class SimdFp {
     public static final int IE = 1, DE = 2, ZE = 4, OE = 8, UE = 0x10, PE = 0x20, DAZ = 0x40, FTZ = 0x8000;
     public static final int RN = 0, RD = 1, RU = 2, RZ = 3;
     public static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, MIN = 4, MAX = 5, SQRT = 6;
+    /** MXCSR bits that decide the fast path: rounding control, FTZ, DAZ, the precision mask and flag. */
+    private static final int FAST_MASK = 0x6000 | FTZ | DAZ | 0x1000 | PE, FAST_STATE = 0x1000 | PE;
 
     public static final int QNAN32 = 0xffc00000;
     public static final long QNAN64 = 0xfff8000000000000L;
@@ -32,7 +34,9 @@ public final class SimdFp {
     /** Starts an instruction: clears the flags so that operations can OR theirs in; returns the saved MXCSR. */
     public static int begin(X86Cpu c) {
         int s = c.mxcsr;
-        c.mxcsr = s & ~0x3f;
+        // A masked precision flag that is already set stays set while the instruction runs: raising it again
+        // changes nothing, and the arithmetic fast paths use it to know they need not detect inexactness.
+        c.mxcsr = (s & (0x1000 | PE)) == (0x1000 | PE) ? s & ~(0x3f & ~PE) : s & ~0x3f;
         return s;
     }
 
@@ -44,6 +48,8 @@ public final class SimdFp {
             int pre = raised & (IE | DE | ZE);
             if ((pre & ~masks) != 0) raised = pre;
             c.mxcsr = saved | raised;
+            // CR4.OSXMMEXCPT clear: the OS cannot take #XM, so #UD (system mode; user mode has it set in effect)
+            if (!c.userMode && (c.cr4 & 0x400) == 0) throw X86Exception.ud();
             throw X86Exception.fault(X86Exception.XM);
         }
         c.mxcsr = saved | raised;
@@ -84,6 +90,21 @@ public final class SimdFp {
 
     /** ADD, SUB, MUL, DIV, MIN, MAX of two singles; SQRT of b. */
     public static int arith32(X86Cpu c, int op, int a, int b) {
+        if ((c.mxcsr & FAST_MASK) == FAST_STATE && op <= DIV) {
+            // as in arith64: the host's binary32 operation is exact here and raises nothing new
+            int ea = a & 0x7f800000, eb = b & 0x7f800000;
+            if (ea != 0 && eb != 0 && ea != 0x7f800000 && eb != 0x7f800000) {
+                float x = Float.intBitsToFloat(a), y = Float.intBitsToFloat(b);
+                float d = switch (op) {
+                    case ADD -> x + y;
+                    case SUB -> x - y;
+                    case MUL -> x * y;
+                    default -> x / y;
+                };
+                float ad = Math.abs(d);
+                if (ad >= Float.MIN_NORMAL && ad <= Float.MAX_VALUE) return Float.floatToRawIntBits(d);
+            }
+        }
         a = daz32(c, a);
         b = daz32(c, b);
         if (op == MIN || op == MAX) return minMax32(c, op, a, b);
@@ -279,6 +300,22 @@ public final class SimdFp {
     private static final long SIGN = 0x8000000000000000L, INF = 0x7ff0000000000000L, ABS = 0x7fffffffffffffffL;
 
     public static long arith64(X86Cpu c, int op, long a, long b) {
+        if ((c.mxcsr & FAST_MASK) == FAST_STATE && op <= DIV) {
+            // Round to nearest, no DAZ/FTZ, inexact masked and already flagged: for normal operands and a normal
+            // result, the host's IEEE operation is the exact answer and can raise no new flag.
+            long ea = a & INF, eb = b & INF;
+            if (ea != 0 && eb != 0 && ea != INF && eb != INF) {
+                double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b);
+                double d = switch (op) {
+                    case ADD -> x + y;
+                    case SUB -> x - y;
+                    case MUL -> x * y;
+                    default -> x / y;
+                };
+                double ad = Math.abs(d);
+                if (ad >= Double.MIN_NORMAL && ad <= Double.MAX_VALUE) return Double.doubleToRawLongBits(d);
+            }
+        }
         a = daz64(c, a);
         b = daz64(c, b);
         if (op == MIN || op == MAX) return minMax64(c, op, a, b);

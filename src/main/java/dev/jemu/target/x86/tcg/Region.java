@@ -39,8 +39,9 @@ final class Region {
         List<Long> pg = new ArrayList<>();
         for (int b = 0; b < blocks.length; b++) {
             System.arraycopy(blocks[b].insns, 0, insns, first[b], blocks[b].insns.length);
-            if (!pg.contains(blocks[b].page)) pg.add(blocks[b].page);
-            if (!pg.contains(blocks[b].lastPage)) pg.add(blocks[b].lastPage);
+            // host pages: what code invalidation is keyed by (the linear pages in user mode)
+            if (!pg.contains(blocks[b].hostPage)) pg.add(blocks[b].hostPage);
+            if (!pg.contains(blocks[b].hostLastPage)) pg.add(blocks[b].hostLastPage);
         }
         pages = pg.stream().mapToLong(Long::longValue).toArray();
     }
@@ -82,6 +83,8 @@ final class Region {
                     continue; // cannot be decoded now: leave it to the interpreter
                 }
                 if (s.csBase != entry.csBase || s.codeBits != entry.codeBits) continue;
+                // system mode checks only the entry's pages when entering: a block ending on another page stays out
+                if (interp.physicalCodeKeys() && s.lastPage != s.page && s.lastPage != entry.lastPage) continue;
                 if (s.hits < minHits) continue;
                 // already translated: chain to it rather than translate its code again
                 if (s.code != null && s.code.valid) continue;

@@ -103,6 +103,18 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         return t != null && t.valid && t.mode == mode(c) ? t : null;
     }
 
+    /**
+     * System mode: only links to code from the same (linear, host) pages as the source, which was checked
+     * when the chain was entered; anything else is looked up (and checked) each time.
+     */
+    @Override
+    public boolean mayLink(TranslatedBlock<X86Cpu> from, TranslatedBlock<X86Cpu> to) {
+        if (!interp.physicalCodeKeys()) return true;
+        DecodedBlock f = ((X86Translation) from).entry, d = ((X86Translation) to).entry;
+        if (d.page != f.page || d.hostPage != f.hostPage) return false;
+        return d.lastPage == d.page || (d.lastPage == f.lastPage && d.hostLastPage == f.hostLastPage);
+    }
+
     @Override
     public boolean stopRequested(X86Cpu c) {
         return c.exitRequest;

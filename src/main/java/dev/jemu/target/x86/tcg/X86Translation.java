@@ -17,6 +17,11 @@ public abstract class X86Translation extends TranslatedBlock<X86Cpu> {
     /** The decoded block this translation is entered from (cleared of its reference when dropped). */
     final DecodedBlock entry;
 
+    /** True if this translation was made from {@code b}'s code: the same entry and the same host pages. */
+    public boolean decodedFrom(DecodedBlock b) {
+        return entry.rip == b.rip && entry.hostPage == b.hostPage && entry.hostLastPage == b.hostLastPage;
+    }
+
     protected X86Translation(Init init) {
         super(init.entry().rip, init.entry().csBase, init.mode(), init.pages(), init.staticExits(), init.indirectExits());
         this.insns = init.insns();

@@ -1,0 +1,225 @@
+package dev.jemu;
+
+import dev.jemu.accel.Board;
+import dev.jemu.accel.MachineControl;
+import dev.jemu.accel.SystemCpu;
+import dev.jemu.accel.tcg.SyscpuBridge;
+import dev.jemu.accel.tcg.TcgVcpu;
+import dev.jemu.cli.SystemOptions;
+import dev.jemu.cli.ToolError;
+import dev.jemu.hw.character.CharBackend;
+import dev.jemu.hw.character.Serial16550;
+import dev.jemu.hw.core.VirtualClock;
+import dev.jemu.machine.MachineConfig;
+import dev.jemu.machine.pc.LinuxBoot;
+import dev.jemu.machine.pc.PcFirmwareConfig;
+import dev.jemu.machine.pc.PcMachine;
+import dev.jemu.memory.PhysMemory;
+import dev.jemu.target.x86.CpuModel;
+import dev.jemu.target.x86.InterruptController;
+import dev.jemu.target.x86.PortIo;
+import dev.jemu.target.x86.X86Cpu;
+import dev.jemu.ui.Chardevs;
+import dev.jemu.ui.StdioConsole;
+import dev.jemu.util.Log;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** jemu-system-x86_64 / jemu-system-i386: a whole PC, as qemu-system-x86_64 -M pc -accel tcg. */
+public final class SystemMain {
+    private SystemMain() {}
+
+    public static int run(String tool, int bits, String[] args) {
+        MachineConfig cfg;
+        try {
+            cfg = SystemOptions.parse(tool, bits, args);
+        } catch (SystemOptions.EarlyExit e) {
+            return e.status;
+        }
+        Log log = new Log();
+        if (cfg.logItems() != null) log.enable(cfg.logItems());
+        if (cfg.logFile() != null) {
+            try {
+                log.toFile(cfg.logFile().toString());
+            } catch (IOException e) {
+                throw new ToolError("Error opening logfile " + cfg.logFile() + ": " + reason(e));
+            }
+        }
+        checkRam(cfg.ramBytes());
+        byte[] kernel = cfg.kernel() == null ? null : LinuxBoot.readFile(cfg.kernel(), "kernel");
+        byte[] initrd = cfg.initrd() == null ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
+        if (kernel != null && !LinuxBoot.isLinux(kernel)) throw new ToolError("invalid kernel header");
+
+        // Host ends of the character devices, opened once per spec.
+        Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
+        PcMachine pc = new PcMachine(cfg, spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
+        SystemCpu sys = SyscpuBridge.create();
+        TcgVcpu[] vcpu = new TcgVcpu[1];
+        Board board = new Board() {
+            public PhysMemory phys() {
+                return pc.phys();
+            }
+
+            public PortIo portIo() {
+                return pc.portIo();
+            }
+
+            public InterruptController interrupts(X86Cpu cpu) {
+                return pc.interrupts(cpu, () -> vcpu[0].wake());
+            }
+
+            public VirtualClock clock() {
+                return pc.clock();
+            }
+
+            public void reset() {
+                pc.reset();
+            }
+
+            public void attach(MachineControl c) {
+                pc.setEvents(new PcMachine.Events() {
+                    public void resetRequest() {
+                        c.requestReset();
+                    }
+
+                    public void powerOff() {
+                        c.requestPowerOff();
+                    }
+
+                    public void debugExit(int status) {
+                        c.requestExit(status);
+                    }
+                });
+            }
+
+            public void boot(X86Cpu cpu) {
+                if (kernel == null) return;
+                LinuxBoot.Loaded l = LinuxBoot.load(pc.phys(), kernel, initrd, cfg.append(),
+                        pc.memoryMap().belowFourG(), PcFirmwareConfig.e820(pc.memoryMap()));
+                enter32(cpu, l.entry());
+                sys.refreshModes(cpu);
+            }
+        };
+        vcpu[0] = new TcgVcpu(board, model(cfg), sys, cfg.noReboot(), cfg.noShutdown(), log);
+        TcgVcpu v = vcpu[0];
+
+        // Input: the first stdio serial gets the terminal (with QEMU's Ctrl-A commands under -nographic).
+        StdioConsole console = null;
+        List<Serial16550> serials = pc.serials();
+        for (int i = 0; i < cfg.serials().size() && i < serials.size(); i++) {
+            String spec = cfg.serials().get(i);
+            Serial16550 s = serials.get(i);
+            Chardevs.Host h = hosts.get(spec);
+            if (h == null) continue;
+            java.util.function.IntConsumer in = b -> feed(v, s, b);
+            if ((spec.equals("stdio") || spec.equals("mon:stdio")) && console == null) {
+                console = new StdioConsole(tool, cfg.monitor().equals("stdio") || spec.startsWith("mon:"), System.out);
+                console.start(System.in, new StdioConsole.Target() {
+                    public void input(int b) {
+                        in.accept(b);
+                    }
+
+                    public void sendBreak() {
+                        v.runLocked(s::receiveBreak);
+                    }
+
+                    public void quit() {
+                        v.shutdown(0);
+                    }
+                });
+            } else {
+                h.setInput(in);
+            }
+        }
+        StdioConsole c = console;
+        try {
+            return v.run();
+        } finally {
+            if (c != null) c.restore();
+            System.out.flush();
+        }
+    }
+
+    /** Hands a byte to the UART, waiting (without holding the machine) while its FIFO is full. */
+    private static void feed(TcgVcpu v, Serial16550 s, int b) {
+        boolean[] done = new boolean[1];
+        while (true) {
+            v.runLocked(() -> {
+                if (s.canReceive() > 0) {
+                    s.receive(b);
+                    done[0] = true;
+                }
+            });
+            if (done[0]) return;
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The 32-bit boot protocol's entry state: protected mode, flat __BOOT_CS/__BOOT_DS, IF=0, ESI=zero page. */
+    public static void enter32(X86Cpu cpu, LinuxBoot.Entry e) {
+        cpu.cr0 |= 1; // PE
+        cpu.gdtBase = e.gdtBase();
+        cpu.gdtLimit = e.gdtLimit();
+        cpu.cpl = 0;
+        for (int s = 0; s < 6; s++) {
+            boolean code = s == X86Cpu.CS;
+            cpu.segSel[s] = code ? LinuxBoot.BOOT_CS : LinuxBoot.BOOT_DS;
+            cpu.segBase[s] = 0;
+            cpu.segLimit[s] = 0xffffffff;
+            cpu.segAttr[s] = code ? 0x00c09b00 : 0x00c09300; // descriptor bits 32-63 (G, D/B, P, S, type), as QEMU keeps them
+        }
+        cpu.codeBits = 32;
+        cpu.stackSize = 4;
+        cpu.longMode = false;
+        cpu.eflags = 0x2;
+        for (int r = 0; r < 16; r++) cpu.regs[r] = 0;
+        cpu.regs[X86Cpu.RSI] = e.esi();
+        cpu.rip = e.eip();
+    }
+
+    static CpuModel model(MachineConfig cfg) {
+        CpuModel m = CpuModel.max();
+        switch (cfg.cpuModel()) {
+            case "qemu64", "kvm64" -> m.features1Ecx &= CpuModel.SSE3 | CpuModel.CX16;
+            case "qemu32", "kvm32" -> {
+                m.features1Ecx &= CpuModel.SSE3;
+                m.ext1Edx &= ~CpuModel.LM;
+            }
+            default -> { }
+        }
+        if (cfg.bits() == 32) m.ext1Edx &= ~CpuModel.LM;
+        return m;
+    }
+
+    /** -m larger than the host can give: QEMU's allocation error. */
+    static void checkRam(long bytes) {
+        long avail = Long.MAX_VALUE;
+        try {
+            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:") || line.startsWith("SwapTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    avail = (avail == Long.MAX_VALUE ? 0 : avail) + kb * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return;
+        }
+        if (Long.compareUnsigned(bytes, avail) > 0) throw new ToolError("cannot set up guest memory 'pc.ram': Cannot allocate memory");
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.io.FileNotFoundException && e.getMessage() != null && e.getMessage().contains("(")) {
+            String m = e.getMessage();
+            return m.substring(m.lastIndexOf('(') + 1, m.length() - 1);
+        }
+        return e.getMessage();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.jemu.machine.pc;
+
+import dev.jemu.cli.ToolError;
+import dev.jemu.hw.nvram.FwCfg;
+import dev.jemu.memory.PhysMemory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * -kernel for a Linux bzImage (boot protocol 2.x), booted directly at its 32-bit entry point without firmware:
+ * the protected-mode kernel at 1 MiB, the zero page (struct boot_params) built here with the setup header
+ * copied from the image, the e820 map of the board, the command line, and the initrd placed as QEMU's
+ * x86_load_linux places it (the highest 4 KiB-aligned address below initrd_addr_max and the RAM top less
+ * QEMU's ACPI reservation). The CPU starts as the 32-bit boot protocol requires: protected mode, flat
+ * __BOOT_CS (0x10) / __BOOT_DS (0x18) from a GDT of ours, IF=0, ESI = the zero page.
+ */
+public final class LinuxBoot {
+    /** Where things go (QEMU: setup at 0x10000, cmdline at 0x20000, kernel at 1 MiB). */
+    public static final long ZERO_PAGE = 0x10000, CMDLINE = 0x20000, KERNEL = 0x100000, GDT = 0x1000;
+    static final int HDRS = 0x53726448; // "HdrS"
+    /** QEMU's ACPI data reservation below the RAM top (pc: 0x20000 + 0x8000). */
+    static final long ACPI_DATA_SIZE = 0x28000;
+    public static final int BOOT_CS = 0x10, BOOT_DS = 0x18;
+
+    /** What the CPU needs to start the kernel. */
+    public record Entry(long eip, long esi, long gdtBase, int gdtLimit) {}
+
+    /** The loaded image and where things went (tests). */
+    public record Loaded(byte[] zeroPage, long initrdAddr, long initrdSize, int protocol, Entry entry) {}
+
+    private LinuxBoot() {}
+
+    /** True if {@code image} has the "HdrS" signature of a bzImage/zImage. */
+    public static boolean isLinux(byte[] image) {
+        return image.length >= 0x260 && le32(image, 0x202) == HDRS;
+    }
+
+    public static byte[] readFile(Path p, String what) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            throw new ToolError("could not open " + what + " file '" + p + "': No such file or directory");
+        } catch (IOException e) {
+            String m = e.getMessage();
+            if (e instanceof java.nio.file.AccessDeniedException) m = "Permission denied";
+            throw new ToolError("could not open " + what + " file '" + p + "': " + m);
+        }
+    }
+
+    /**
+     * Loads the kernel (and initrd) into {@code phys} and returns the entry state. {@code belowFourG} is the RAM
+     * below 4 GiB; {@code e820} the board's RAM map (reservations for the legacy areas are added here).
+     */
+    public static Loaded load(PhysMemory phys, byte[] kernel, byte[] initrd, String cmdline, long belowFourG,
+                              List<FwCfg.E820Entry> e820) {
+        if (!isLinux(kernel)) throw new ToolError("invalid kernel header");
+        int protocol = le16(kernel, 0x206);
+        if (protocol < 0x200 || (kernel[0x211] & 1) == 0) {
+            throw new ToolError("the kernel is too old to boot (boot protocol " + proto(protocol) + ", not loaded high)");
+        }
+        int setupSects = kernel[0x1f1] & 0xff;
+        if (setupSects == 0) setupSects = 4;
+        int setupSize = (setupSects + 1) * 512;
+        if (kernel.length < setupSize) throw new ToolError("invalid kernel header");
+        if (cmdline == null) cmdline = "";
+        int cmdlineMax = protocol >= 0x206 ? le32(kernel, 0x238) : 255;
+        if (Integer.toUnsignedLong(cmdlineMax) < cmdline.length()) {
+            throw new ToolError("kernel command line too long (max: " + cmdlineMax + ")");
+        }
+
+        long initrdMax = protocol >= 0x203 ? Integer.toUnsignedLong(le32(kernel, 0x22c)) : 0x37ffffffL;
+        if (initrdMax >= belowFourG - ACPI_DATA_SIZE) initrdMax = belowFourG - ACPI_DATA_SIZE - 1;
+
+        // The zero page: zeroed, then the setup header as the image has it (0x1f1 up to 0x202 + its length byte).
+        byte[] zp = new byte[4096];
+        int hdrEnd = Math.min(0x202 + (kernel[0x201] & 0xff), setupSize);
+        System.arraycopy(kernel, 0x1f1, zp, 0x1f1, hdrEnd - 0x1f1);
+        ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0x210, (byte) 0xb0); // type_of_loader: QEMU's
+        b.put(0x211, (byte) (zp[0x211] | 0x80)); // CAN_USE_HEAP
+        b.putShort(0x224, (short) (CMDLINE - ZERO_PAGE - 0x200)); // heap_end_ptr, as QEMU sets it
+        b.putInt(0x228, (int) CMDLINE);
+        b.putInt(0x214, (int) KERNEL); // code32_start: where we put it
+
+        long initrdAddr = 0, initrdSize = 0;
+        if (initrd != null) {
+            initrdSize = initrd.length;
+            if (initrdSize >= initrdMax) {
+                throw new ToolError("initrd is too large, cannot support. (max: " + initrdMax + ", need " + initrdSize + ")");
+            }
+            initrdAddr = (initrdMax - initrdSize) & ~4095L;
+            b.putInt(0x218, (int) initrdAddr);
+            b.putInt(0x21c, (int) initrdSize);
+        }
+
+        // e820: the board's RAM with the legacy holes carved out, as SeaBIOS would report it.
+        int n = 0;
+        for (FwCfg.E820Entry e : e820Map(e820)) {
+            if (n == 128) break;
+            int off = 0x2d0 + n * 20;
+            b.putLong(off, e.address());
+            b.putLong(off + 8, e.length());
+            b.putInt(off + 16, e.type());
+            n++;
+        }
+        b.put(0x1e8, (byte) n);
+        long ramTop = 0;
+        for (FwCfg.E820Entry e : e820) if (e.type() == FwCfg.E820Entry.RAM) ramTop = Math.max(ramTop, e.address() + e.length());
+        b.putInt(0x1e0, (int) Math.min(0xffffffffL, Math.max(0, (Math.min(ramTop, belowFourG) - 0x100000) >> 10))); // alt_mem_k
+
+        // Guest memory: kernel, command line, zero page, GDT, initrd.
+        phys.writeBytes(KERNEL, kernel, setupSize, kernel.length - setupSize);
+        byte[] cl = new byte[cmdline.length() + 1];
+        for (int i = 0; i < cmdline.length(); i++) cl[i] = (byte) cmdline.charAt(i);
+        phys.writeBytes(CMDLINE, cl, 0, cl.length);
+        phys.writeBytes(ZERO_PAGE, zp, 0, zp.length);
+        byte[] gdt = new byte[32];
+        ByteBuffer g = ByteBuffer.wrap(gdt).order(ByteOrder.LITTLE_ENDIAN);
+        g.putLong(0x10, 0x00cf9b000000ffffL); // __BOOT_CS: flat 4 GiB code, execute/read, 32-bit
+        g.putLong(0x18, 0x00cf93000000ffffL); // __BOOT_DS: flat 4 GiB data, read/write
+        phys.writeBytes(GDT, gdt, 0, gdt.length);
+        if (initrd != null) phys.writeBytes(initrdAddr, initrd, 0, initrd.length);
+
+        return new Loaded(zp, initrdAddr, initrdSize, protocol, new Entry(KERNEL, ZERO_PAGE, GDT, gdt.length - 1));
+    }
+
+    /** The e820 map the kernel sees: RAM below 640 KiB minus the EBDA, the BIOS area reserved, RAM above. */
+    static List<FwCfg.E820Entry> e820Map(List<FwCfg.E820Entry> ram) {
+        List<FwCfg.E820Entry> out = new java.util.ArrayList<>();
+        for (FwCfg.E820Entry e : ram) {
+            if (e.type() == FwCfg.E820Entry.RAM && e.address() == 0) {
+                out.add(new FwCfg.E820Entry(0, 0x9fc00, FwCfg.E820Entry.RAM));
+                out.add(new FwCfg.E820Entry(0x9fc00, 0x400, FwCfg.E820Entry.RESERVED));
+                out.add(new FwCfg.E820Entry(0xf0000, 0x10000, FwCfg.E820Entry.RESERVED));
+                if (e.length() > 0x100000) out.add(new FwCfg.E820Entry(0x100000, e.length() - 0x100000, FwCfg.E820Entry.RAM));
+            } else {
+                out.add(e);
+            }
+        }
+        out.add(new FwCfg.E820Entry(0xfffc0000L, 0x40000, FwCfg.E820Entry.RESERVED));
+        out.sort((x, y) -> Long.compareUnsigned(x.address(), y.address()));
+        return out;
+    }
+
+    static String proto(int p) {
+        return (p >> 8) + "." + String.format("%02d", p & 0xff);
+    }
+
+    static int le16(byte[] a, int o) {
+        return (a[o] & 0xff) | (a[o + 1] & 0xff) << 8;
+    }
+
+    static int le32(byte[] a, int o) {
+        return le16(a, o) | le16(a, o + 2) << 16;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.jemu.machine.pc;
+
+import dev.jemu.hw.nvram.FwCfg;
+import dev.jemu.machine.MachineConfig;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fw_cfg items QEMU 7.2's pc machine gives SeaBIOS (fw_cfg_arch_create and friends): RAM size, CPU counts,
+ * the e820 map ("etc/e820": RAM below and above 4 GiB; SeaBIOS adds its own reservations), IRQ0 override, HPET
+ * configuration, "bootorder" (empty without bootindex), "etc/boot-fail-wait" (-1: wait forever),
+ * NOGRAPHIC, and the ACPI tables with their loader script.
+ */
+public final class PcFirmwareConfig {
+    private PcFirmwareConfig() {
+    }
+
+    /** The e820 RAM map of the machine, as QEMU's pc_memory_init builds it. */
+    public static List<FwCfg.E820Entry> e820(PcMemoryMap map) {
+        List<FwCfg.E820Entry> e = new ArrayList<>();
+        e.add(new FwCfg.E820Entry(0, map.belowFourG(), FwCfg.E820Entry.RAM));
+        if (map.aboveFourG() > 0) e.add(new FwCfg.E820Entry(PcMemoryMap.FOUR_G, map.aboveFourG(), FwCfg.E820Entry.RAM));
+        return e;
+    }
+
+    static void setup(PcMachine m) {
+        FwCfg f = m.fwCfg();
+        MachineConfig cfg = m.config();
+        PcMemoryMap map = m.memoryMap();
+        f.setRamSize(cfg.ramBytes());
+        int cpus = Math.max(1, cfg.cpus());
+        f.setCpus(cpus, cpus);
+        f.setNographic(cfg.nographic());
+        f.setBootMenu(false);
+        f.addI32(FwCfg.IRQ0_OVERRIDE, 1);
+        f.addBytes(FwCfg.ACPI_TABLES, new byte[2]); // no -acpitable blobs: a zero count
+        f.addBytes(FwCfg.E820_TABLE, new byte[4]); // legacy e820 reservations: none
+        f.addBytes(FwCfg.HPET, hpetConfig());
+        f.addBytes(FwCfg.NUMA, new byte[(1 + cpus) * 8]);
+        f.setE820(e820(map));
+        f.addFile("bootorder", new byte[0]);
+        f.addFile("etc/boot-fail-wait", new byte[]{-1, -1, -1, -1});
+        AcpiBuilder acpi = new AcpiBuilder(map.belowFourG(), true);
+        f.addFile(AcpiBuilder.TABLES, acpi.tables());
+        f.addFile(AcpiBuilder.RSDP, acpi.rsdp());
+        f.addFile(AcpiBuilder.LOADER, acpi.loader());
+    }
+
+    /** struct hpet_fw_config: count 1, block id, address, min tick, page protection; 8 slots. */
+    private static byte[] hpetConfig() {
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 * 15).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 1);
+        b.putInt(0x8086a201).putLong(AcpiBuilder.HPET_BASE).putShort((short) 0).put((byte) 0);
+        return b.array();
+    }
+}
