@@ -22,6 +22,7 @@ import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.ui.Chardevs;
 import dev.jemu.ui.StdioConsole;
 import dev.jemu.util.Log;
+import dev.jemu.target.x86.system.Seg;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -168,13 +169,14 @@ public final class SystemMain {
         cpu.cr0 |= 1; // PE
         cpu.gdtBase = e.gdtBase();
         cpu.gdtLimit = e.gdtLimit();
-        cpu.cpl = 0;
+        cpu.setCpl(0);
         for (int s = 0; s < 6; s++) {
             boolean code = s == X86Cpu.CS;
             cpu.segSel[s] = code ? LinuxBoot.BOOT_CS : LinuxBoot.BOOT_DS;
             cpu.segBase[s] = 0;
             cpu.segLimit[s] = 0xffffffff;
-            cpu.segAttr[s] = code ? 0x00c09b00 : 0x00c09300; // descriptor bits 32-63 (G, D/B, P, S, type), as QEMU keeps them
+            // the descriptor caches hold what LinuxBoot's GDT entries say (accessed, as after a load)
+            cpu.segAttr[s] = Seg.attr(code ? LinuxBoot.FLAT_CODE : LinuxBoot.FLAT_DATA) | Seg.A_ACCESSED;
         }
         cpu.codeBits = 32;
         cpu.stackSize = 4;

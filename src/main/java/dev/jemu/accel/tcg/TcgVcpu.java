@@ -11,6 +11,7 @@ import dev.jemu.target.x86.InterruptController;
 import dev.jemu.target.x86.Interpreter;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.target.x86.X86Exception;
+import dev.jemu.target.x86.system.Paging;
 import dev.jemu.util.Log;
 
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,12 @@ public final class TcgVcpu implements Accelerator, MachineControl {
     public int resets, externalInterrupts;
 
     public TcgVcpu(Board board, CpuModel model, SystemCpu sys, boolean noReboot, boolean noShutdown, Log log) {
+        this(board, model, sys, noReboot, noShutdown, log, true);
+    }
+
+    /** @param paging false: linear = physical always (tests of the loop with a minimal CPU model) */
+    public TcgVcpu(Board board, CpuModel model, SystemCpu sys, boolean noReboot, boolean noShutdown, Log log,
+                   boolean paging) {
         this.board = board;
         this.sys = sys;
         this.noReboot = noReboot;
@@ -62,8 +69,10 @@ public final class TcgVcpu implements Accelerator, MachineControl {
         cpu.userMode = false;
         cpu.io = board.portIo();
         cpu.intc = board.interrupts(cpu);
+        Paging pg = paging ? new Paging(cpu, board.phys()) : null; // sets cpu.mem and cpu.paging
         this.interp = new Interpreter(cpu);
-        backend.attach(mmu, interp);
+        if (pg != null) pg.attach(interp);
+        else backend.attach(mmu, interp);
         board.attach(this);
         sys.powerOn(cpu);
     }
@@ -271,7 +280,8 @@ public final class TcgVcpu implements Accelerator, MachineControl {
         sys.powerOn(cpu);
         cpu.halted = false;
         nmiPending = false;
-        cpu.mem.flushAll();
+        if (cpu.paging != null) cpu.paging.flushAll();
+        else cpu.mem.flushAll();
         interp.invalidateAll();
     }
 

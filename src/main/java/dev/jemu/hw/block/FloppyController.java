@@ -10,10 +10,11 @@ import java.io.IOException;
 /**
  * The PC floppy disk controller as QEMU's isa-fdc (an Intel 82078 in AT mode) with two drives: ports
  * 0x3f1-0x3f5 and 0x3f7 (0x3f6 is the IDE control port), IRQ 6, ISA DMA channel 2. Commands: READ/WRITE
- * DATA (DMA, multi-track, up to the DMA terminal count), READ ID, RECALIBRATE, SEEK, SENSE INTERRUPT STATUS
+ * DATA (DMA up to the terminal count, or PIO; multi-track), READ ID, RECALIBRATE, SEEK, SENSE INTERRUPT STATUS
  * (with the four post-reset polling answers), SENSE DRIVE STATUS, SPECIFY, CONFIGURE, DUMPREG, PERPENDICULAR
  * MODE, LOCK/UNLOCK, VERSION, PART ID; anything else answers "invalid command" (ST0 0x80). A transfer
- * fails with "missing address mark" when the data rate in the DSR/CCR does not match the medium, which is
+ * DMA is off (SPECIFY's ND bit, or DOR without DMA enable), the data goes through the FIFO (MSR NONDMA). A
+ * transfer fails with "missing address mark" when the data rate in the DSR/CCR does not match the medium, which is
  * how SeaBIOS tells 1.44 MB from 720 KB and 2.88 MB media. Transfers run at once (no rotation delay).
  */
 public final class FloppyController {
@@ -238,6 +239,7 @@ public final class FloppyController {
 
     private int readData() {
         if ((msr & MSR_RQM) == 0 || (msr & MSR_DIO) == 0) return 0;
+        if (phase == PHASE_EXECUTION && (msr & MSR_NONDMA) != 0) return pioRead();
         if (phase != PHASE_RESULT) return 0;
         int v = fifo[dataPos] & 0xff;
         if (++dataPos == dataLen) {
@@ -248,10 +250,57 @@ public final class FloppyController {
         return v;
     }
 
+    /** A data byte of a non-DMA READ DATA (QEMU's execution-phase FIFO read). */
+    private int pioRead() {
+        FloppyDrive d = cur();
+        int pos = dataPos % SECTOR;
+        if (pos == 0) {
+            if (dataPos != 0 && !seekToNextSector(d)) return 0;
+            try {
+                d.medium.read(d.sector() * SECTOR, fifo, 0, SECTOR);
+            } catch (IOException e) {
+                java.util.Arrays.fill(fifo, (byte) 0);
+            }
+        }
+        int v = fifo[pos] & 0xff;
+        if (++dataPos == dataLen) {
+            msr &= ~MSR_RQM;
+            stopTransfer(0, 0, 0);
+        }
+        return v;
+    }
+
+    /** A data byte of a non-DMA WRITE DATA: each full sector goes to the image. */
+    private void pioWrite(int v) {
+        FloppyDrive d = cur();
+        fifo[dataPos++ % SECTOR] = (byte) v;
+        if (dataPos % SECTOR == 0 || dataPos == dataLen) {
+            if (d.readOnly()) {
+                stopTransfer(SR0_ABNTER | SR0_SEEK, SR1_NW, 0);
+                return;
+            }
+            try {
+                d.medium.write(d.sector() * SECTOR, fifo, 0, SECTOR);
+            } catch (IOException e) {
+                stopTransfer(SR0_ABNTER | SR0_SEEK, 0, 0);
+                return;
+            }
+            if (dataPos != dataLen && !seekToNextSector(d)) {
+                stopTransfer(0, 0, 0);
+                return;
+            }
+        }
+        if (dataPos == dataLen) stopTransfer(0, 0, 0);
+    }
+
     private void writeData(int v) {
         if ((dor & DOR_NRESET) == 0) return;
         if ((msr & MSR_RQM) == 0 || (msr & MSR_DIO) != 0) return;
         dsr &= ~DSR_PWRDOWN;
+        if (phase == PHASE_EXECUTION && (msr & MSR_NONDMA) != 0) {
+            pioWrite(v);
+            return;
+        }
         if (phase != PHASE_COMMAND) return;
         if (dataPos == 0) {
             cmdLen = parameters(v) + 1;
@@ -446,8 +495,14 @@ public final class FloppyController {
                 return;
             }
         }
-        // PIO (non-DMA) transfers are not modelled: fail the command rather than hang the guest
-        stopTransfer(SR0_ABNTER, SR1_MA, 0);
+        if (d.medium == null) {
+            stopTransfer(SR0_ABNTER, 0, 0);
+            return;
+        }
+        // non-DMA: the host moves the data through the FIFO, one byte per access
+        msr |= MSR_NONDMA | MSR_RQM;
+        if (direction != DIR_WRITE) msr |= MSR_DIO;
+        raiseIrq();
     }
 
     private void setChrn(int kt, int kh, int ks) {

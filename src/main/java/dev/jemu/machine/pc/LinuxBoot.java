@@ -24,9 +24,11 @@ public final class LinuxBoot {
     /** Where things go (QEMU: setup at 0x10000, cmdline at 0x20000, kernel at 1 MiB). */
     public static final long ZERO_PAGE = 0x10000, CMDLINE = 0x20000, KERNEL = 0x100000, GDT = 0x1000;
     static final int HDRS = 0x53726448; // "HdrS"
-    /** QEMU's ACPI data reservation below the RAM top (pc: 0x20000 + 0x8000). */
-    static final long ACPI_DATA_SIZE = 0x28000;
+    /** QEMU 7.2's ACPI data reservation below the RAM top (checked: Linux's RAMDISK line under QEMU 7.2). */
+    static final long ACPI_DATA_SIZE = 0x20000;
     public static final int BOOT_CS = 0x10, BOOT_DS = 0x18;
+    /** The GDT entries: flat 4 GiB 32-bit code (execute/read) and data (read/write). */
+    public static final long FLAT_CODE = 0x00cf9b000000ffffL, FLAT_DATA = 0x00cf93000000ffffL;
 
     /** What the CPU needs to start the kernel. */
     public record Entry(long eip, long esi, long gdtBase, int gdtLimit) {}
@@ -122,8 +124,8 @@ public final class LinuxBoot {
         phys.writeBytes(ZERO_PAGE, zp, 0, zp.length);
         byte[] gdt = new byte[32];
         ByteBuffer g = ByteBuffer.wrap(gdt).order(ByteOrder.LITTLE_ENDIAN);
-        g.putLong(0x10, 0x00cf9b000000ffffL); // __BOOT_CS: flat 4 GiB code, execute/read, 32-bit
-        g.putLong(0x18, 0x00cf93000000ffffL); // __BOOT_DS: flat 4 GiB data, read/write
+        g.putLong(BOOT_CS, FLAT_CODE);
+        g.putLong(BOOT_DS, FLAT_DATA);
         phys.writeBytes(GDT, gdt, 0, gdt.length);
         if (initrd != null) phys.writeBytes(initrdAddr, initrd, 0, initrd.length);
 
@@ -132,18 +134,23 @@ public final class LinuxBoot {
 
     /** The e820 map the kernel sees: RAM below 640 KiB minus the EBDA, the BIOS area reserved, RAM above. */
     static List<FwCfg.E820Entry> e820Map(List<FwCfg.E820Entry> ram) {
+        // As Linux reports it under QEMU 7.2 + SeaBIOS: the EBDA and BIOS area, SeaBIOS's 128 KiB at the top of
+        // low RAM (its ACPI tables), the BIOS ROM, and QEMU's AMD HyperTransport hole below 1 TiB.
         List<FwCfg.E820Entry> out = new java.util.ArrayList<>();
         for (FwCfg.E820Entry e : ram) {
             if (e.type() == FwCfg.E820Entry.RAM && e.address() == 0) {
                 out.add(new FwCfg.E820Entry(0, 0x9fc00, FwCfg.E820Entry.RAM));
                 out.add(new FwCfg.E820Entry(0x9fc00, 0x400, FwCfg.E820Entry.RESERVED));
                 out.add(new FwCfg.E820Entry(0xf0000, 0x10000, FwCfg.E820Entry.RESERVED));
-                if (e.length() > 0x100000) out.add(new FwCfg.E820Entry(0x100000, e.length() - 0x100000, FwCfg.E820Entry.RAM));
+                long top = e.length() - ACPI_DATA_SIZE;
+                if (top > 0x100000) out.add(new FwCfg.E820Entry(0x100000, top - 0x100000, FwCfg.E820Entry.RAM));
+                out.add(new FwCfg.E820Entry(top, ACPI_DATA_SIZE, FwCfg.E820Entry.RESERVED));
             } else {
                 out.add(e);
             }
         }
         out.add(new FwCfg.E820Entry(0xfffc0000L, 0x40000, FwCfg.E820Entry.RESERVED));
+        out.add(new FwCfg.E820Entry(0xfd00000000L, 0x300000000L, FwCfg.E820Entry.RESERVED));
         out.sort((x, y) -> Long.compareUnsigned(x.address(), y.address()));
         return out;
     }

@@ -11,8 +11,11 @@ import java.util.List;
 /**
  * The fw_cfg items QEMU 7.2's pc machine gives SeaBIOS (fw_cfg_arch_create and friends): RAM size, CPU counts,
  * the e820 map ("etc/e820": RAM below and above 4 GiB; SeaBIOS adds its own reservations), IRQ0 override, HPET
- * configuration, "bootorder" (empty without bootindex), "etc/boot-fail-wait" (-1: wait forever),
- * NOGRAPHIC, and the ACPI tables with their loader script.
+ * configuration, "bootorder" and "bios-geometry" (empty without bootindex), "etc/boot-fail-wait" (-1: wait
+ * forever), NOGRAPHIC, "etc/sercon-port" 0x3f8 under -nographic (SeaBIOS then prints its banner and boot messages
+ * on COM1, as with QEMU), and the ACPI tables with their loader script. Not given (yet): SMBIOS tables (SeaBIOS
+ * builds its own), "etc/system-states", kvmvapic, and the AMD 1 TiB HyperTransport hole QEMU adds to e820 for
+ * AMD CPU models.
  */
 public final class PcFirmwareConfig {
     private PcFirmwareConfig() {
@@ -42,6 +45,9 @@ public final class PcFirmwareConfig {
         f.addBytes(FwCfg.NUMA, new byte[(1 + cpus) * 8]);
         f.setE820(e820(map));
         f.addFile("bootorder", new byte[0]);
+        f.addFile("bios-geometry", new byte[0]);
+        // QEMU under -nographic: SeaBIOS mirrors its screen output (banner, boot messages) on COM1 ("sercon")
+        if (cfg.nographic()) f.addFile("etc/sercon-port", new byte[]{(byte) 0xf8, 0x03});
         f.addFile("etc/boot-fail-wait", new byte[]{-1, -1, -1, -1});
         AcpiBuilder acpi = new AcpiBuilder(map.belowFourG(), true);
         f.addFile(AcpiBuilder.TABLES, acpi.tables());

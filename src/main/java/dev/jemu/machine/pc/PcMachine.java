@@ -38,6 +38,7 @@ import dev.jemu.memory.PhysMemory;
 import dev.jemu.target.x86.InterruptController;
 import dev.jemu.target.x86.PortIo;
 import dev.jemu.target.x86.X86Cpu;
+import dev.jemu.target.x86.system.CpuApic;
 import dev.jemu.util.Log;
 
 import java.util.ArrayList;
@@ -347,6 +348,30 @@ public final class PcMachine {
      */
     public InterruptController interrupts(X86Cpu cpu, Runnable kick) {
         PcInterrupts ic = new PcInterrupts(pic, lapic, cpu, kick);
+        cpu.apic = new CpuApic() { // CR8 and IA32_APIC_BASE reach the local APIC
+            public long readCr8() {
+                return lapic.cr8();
+            }
+
+            public void writeCr8(long value) {
+                lapic.setCr8(value);
+            }
+
+            public long readApicBase() {
+                return lapic.apicBase();
+            }
+
+            public boolean writeApicBase(long value) {
+                long old = lapic.apicBase() & ~0xfffL;
+                if (!lapic.setApicBase(value)) return false;
+                long now = lapic.apicBase() & ~0xfffL;
+                if (now != old) { // relocated: move the register page
+                    mmio.unmap(old);
+                    mmio.map(now, 0x1000, 4, lapic, "apic");
+                }
+                return true;
+            }
+        };
         interrupts = ic;
         return ic;
     }

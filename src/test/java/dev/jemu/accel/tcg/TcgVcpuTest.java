@@ -153,7 +153,7 @@ class TcgVcpuTest {
     }
 
     static TcgVcpu vcpu(TinyBoard b, boolean noReboot, boolean noShutdown) {
-        return new TcgVcpu(b, CpuModel.max(), new FlatCpu(), noReboot, noShutdown, new Log());
+        return new TcgVcpu(b, CpuModel.max(), new FlatCpu(), noReboot, noShutdown, new Log(), false);
     }
 
     @Test

@@ -151,6 +151,26 @@ class FloppyControllerTest {
     }
 
     @Test
+    void nonDmaTransfersGoThroughTheFifo() throws IOException {
+        setup(2880, false);
+        resetAndRecalibrate();
+        command(CMD_SPECIFY, 0xaf, 0x03); // ND: no DMA
+        command(0x46, 0x00, 0, 0, 4, 2, 5, 0x1b, 0xff); // sectors 4 and 5 (linear 3, 4), no multi-track
+        assertEquals(MSR_RQM | MSR_DIO | MSR_NONDMA, in(0x3f4) & 0xe0);
+        byte[] got = new byte[1024];
+        for (int i = 0; i < 1024; i++) got[i] = (byte) in(0x3f5);
+        assertEquals(3, got[0]);
+        assertEquals(4, got[1000]);
+        int[] r = result(7);
+        assertEquals(0, r[0] & 0xc0);
+        command(0x45, 0x00, 0, 0, 7, 2, 7, 0x1b, 0xff);
+        assertEquals(MSR_RQM | MSR_NONDMA, in(0x3f4) & 0xe0);
+        for (int i = 0; i < 512; i++) out(0x3f5, 0x99);
+        assertEquals(0, result(7)[0] & 0xc0);
+        assertEquals((byte) 0x99, Files.readAllBytes(dir.resolve("f.img"))[6 * 512 + 100]);
+    }
+
+    @Test
     void dataRateMismatchIsMissingAddressMark() throws IOException {
         setup(1440, false); // 720 KB: 250 kbit/s
         resetAndRecalibrate();

@@ -189,6 +189,7 @@ class PcMachineTest {
         assertEquals(1, e.getInt(36));
         assertArrayEquals(new byte[]{-1, -1, -1, -1}, readFile(io, "etc/boot-fail-wait"));
         assertArrayEquals(new byte[0], readFile(io, "bootorder"));
+        assertArrayEquals(new byte[]{(byte) 0xf8, 0x03}, readFile(io, "etc/sercon-port"), "-nographic: sercon on COM1");
         // RAM above 4 GiB is there
         m.phys().write((1L << 32) + 0x1000, 4, 0x12345678);
         assertEquals(0x12345678, m.phys().read((1L << 32) + 0x1000, 4));
@@ -295,6 +296,19 @@ class PcMachineTest {
         assertEquals(0x73, ic.acknowledge());
         d.setIrq(false);
         assertFalse(m.gsi(11).level());
+    }
+
+    @Test
+    void cr8AndApicBaseReachTheLocalApic() {
+        PcMachine m = machine(32 << 20);
+        X86Cpu cpu = new X86Cpu(dev.jemu.target.x86.CpuModel.max(), null);
+        m.interrupts(cpu, null);
+        assertEquals(0xfee00900L, cpu.apic.readApicBase(), "BSP, enabled, at 0xfee00000");
+        cpu.apic.writeCr8(5);
+        assertEquals(0x50, m.phys().read(0xfee00080L, 4), "TPR");
+        assertTrue(cpu.apic.writeApicBase(0xfed80900L));
+        assertEquals(0x50, m.phys().read(0xfed80080L, 4), "register page moved");
+        assertFalse(cpu.apic.writeApicBase(0xfee00901L), "reserved bits");
     }
 
     /** Runs the table-loader script as SeaBIOS's romfile_loader does, placing files at fixed addresses. */

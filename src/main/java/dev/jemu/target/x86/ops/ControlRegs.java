@@ -40,7 +40,7 @@ public final class ControlRegs {
 
     /** Recomputes codeBits, stack size, long mode and the segment unit after CR0/EFER changes. */
     static void refreshModes(X86Cpu c) {
-        // syscpu owns Modes: this becomes dev.jemu.target.x86.system.Modes.refresh(c) once it is in main
+        dev.jemu.target.x86.system.Modes.refresh(c);
     }
 
     private static int regSize(X86Cpu c) {
