@@ -42,6 +42,17 @@ public final class CpuModel {
         return m;
     }
 
+    /**
+     * Adds what system emulation implements on top of the user-mode features: global pages, MTRRs, 1 GiB
+     * pages, RDTSCP (with IA32_TSC_AUX), and the local APIC when the board has one. PSE, PAE, PAT, MSR, SEP,
+     * NX and LM are already advertised (user mode shows them as the host does).
+     */
+    public CpuModel forSystem(boolean localApic) {
+        features1Edx |= PGE | MTRR | (localApic ? APIC : 0);
+        ext1Edx |= PDPE1GB | RDTSCP;
+        return this;
+    }
+
     public boolean has1Ecx(int bit) {
         return (features1Ecx & bit) != 0;
     }

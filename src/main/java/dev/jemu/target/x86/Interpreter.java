@@ -200,20 +200,25 @@ public final class Interpreter {
 
     /**
      * Forgets decoded and translated code from the host page {@code page} (code was written or unmapped). In
-     * user mode host pages are linear pages; in system mode it is PhysMemory's host page.
+     * user mode host pages are linear pages; in system mode it is PhysMemory's host page. Code from the
+     * linear page {@code page} is dropped too (callers that know only linear pages; dropping more is safe).
      */
     public void invalidatePage(long page) {
         page &= ~SoftMmu.PAGE_MASK;
         for (int k = 0; k < CACHE_SIZE; k++) {
             DecodedBlock b = cache[k];
-            if (b != null && (b.hostPage == page || b.hostLastPage == page)) {
+            if (b != null && from(b, page)) {
                 b.valid = false;
                 cache[k] = null;
             }
         }
         DecodedBlock r = running;
-        if (r != null && (r.hostPage == page || r.hostLastPage == page)) r.valid = false;
+        if (r != null && from(r, page)) r.valid = false;
         if (jit != null) jit.invalidatePage(page);
+    }
+
+    private static boolean from(DecodedBlock b, long page) {
+        return b.hostPage == page || b.hostLastPage == page || b.page == page || b.lastPage == page;
     }
 
     /** Forgets all decoded and translated code (mode changes that alter decoding, exec). */

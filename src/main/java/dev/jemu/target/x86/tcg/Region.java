@@ -39,9 +39,11 @@ final class Region {
         List<Long> pg = new ArrayList<>();
         for (int b = 0; b < blocks.length; b++) {
             System.arraycopy(blocks[b].insns, 0, insns, first[b], blocks[b].insns.length);
-            // host pages: what code invalidation is keyed by (the linear pages in user mode)
-            if (!pg.contains(blocks[b].hostPage)) pg.add(blocks[b].hostPage);
-            if (!pg.contains(blocks[b].hostLastPage)) pg.add(blocks[b].hostLastPage);
+            // host pages are what code invalidation is keyed by (the linear pages in user mode); the linear
+            // pages too, for callers that invalidate by linear page (identity-mapped system code)
+            for (long p : new long[] {blocks[b].page, blocks[b].lastPage, blocks[b].hostPage, blocks[b].hostLastPage}) {
+                if (!pg.contains(p)) pg.add(p);
+            }
         }
         pages = pg.stream().mapToLong(Long::longValue).toArray();
     }

@@ -332,6 +332,44 @@ class PagingTest {
     }
 
     @Test
+    void systemModelAdvertisesPagingFeatures() {
+        CpuModel m = CpuModel.max().forSystem(false);
+        int[] r = new int[4];
+        m.cpuid(1, 0, r);
+        int need = CpuModel.PSE | CpuModel.PAE | CpuModel.PGE | CpuModel.MSR | CpuModel.MTRR | CpuModel.PAT;
+        assertEquals(need, r[3] & need);
+        assertEquals(0, r[3] & CpuModel.APIC, "no APIC without a local APIC");
+        m.cpuid(0x80000001, 0, r);
+        int ext = CpuModel.NX | CpuModel.LM | CpuModel.PDPE1GB | CpuModel.RDTSCP;
+        assertEquals(ext, r[3] & ext);
+        // user mode's model is unchanged
+        CpuModel.max().cpuid(1, 0, r);
+        assertEquals(0, r[3] & (CpuModel.PGE | CpuModel.MTRR));
+    }
+
+    @Test
+    void msrs() {
+        ControlRegs.writeMsr(cpu, 0x277, 0x0007010600070106L);
+        assertEquals(0x0007010600070106L, ControlRegs.readMsr(cpu, 0x277));
+        assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0x277, 2)).vector, "PAT type 2 is reserved");
+        assertEquals(X86Exception.GP, fault(() -> ControlRegs.readMsr(cpu, 0x12345)).vector, "unknown MSR");
+        assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0xfe, 0)).vector, "MTRRcap is read-only");
+        assertEquals(0x508, ControlRegs.readMsr(cpu, 0xfe));
+        assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0xc0000082, 0x0000800000000000L)).vector,
+                "LSTAR must be canonical");
+        ControlRegs.writeMsr(cpu, 0xc0000100, 0xffff800000001000L);
+        assertEquals(0xffff800000001000L, cpu.segBase[X86Cpu.FS]);
+        ControlRegs.writeMsr(cpu, 0x10, 1L << 40);
+        long t = ControlRegs.readMsr(cpu, 0x10);
+        assertTrue(t >= 1L << 40 && t < (1L << 40) + 10_000_000_000L, "TSC moved to the written value");
+        assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0xc0000080, 1L << 10 | 1L << 12)).vector,
+                "EFER reserved bit");
+        ControlRegs.writeMsr(cpu, 0x259, 0x0606060606060606L); // MTRRfix16K_A0000
+        assertEquals(0x0606060606060606L, ControlRegs.readMsr(cpu, 0x259));
+        assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0x200, 7)).vector, "MTRR type 7 is reserved");
+    }
+
+    @Test
     void romAndMmioThroughPaging() {
         phys.unmap(0x100000, 0x1000);
         w32(0x10000, 0x11000 | 3);

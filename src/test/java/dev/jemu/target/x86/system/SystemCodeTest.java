@@ -69,7 +69,10 @@ class SystemCodeTest {
         code(0x101000, 0x83, 0xc0, 10, 0xf4);                     // add eax,10; hlt
         code(0x103000, 0x83, 0xc0, 20, 0xf4);                     // add eax,20; hlt
         cpu.cr3 = PD_A;
+        // flat 32-bit code and stack segments (attributes as Seg keeps them: descriptor bits 40-55), as after a boot loader
+        for (int r = 0; r < 6; r++) cpu.segAttr[r] = r == X86Cpu.CS ? 0xc09b : 0xc093;
         ControlRegs.writeCr0(cpu, cpu.cr0 | CR0_PE | CR0_PG);
+        assertEquals(32, cpu.codeBits, "Modes.refresh: 32-bit protected mode");
         ControlRegs.writeCr4(cpu, CR4_OSFXSR);
     }
 
