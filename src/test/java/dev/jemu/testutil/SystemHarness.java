@@ -3,6 +3,7 @@ package dev.jemu.testutil;
 import dev.jemu.memory.HostRam;
 import dev.jemu.memory.PhysMemory;
 import dev.jemu.memory.SoftMmu;
+import dev.jemu.tcg.TcgOptions;
 import dev.jemu.target.x86.CpuModel;
 import dev.jemu.target.x86.Flags;
 import dev.jemu.target.x86.Interpreter;
@@ -10,6 +11,7 @@ import dev.jemu.target.x86.PortIo;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.target.x86.X86Exception;
 import dev.jemu.target.x86.system.Interrupts;
+import dev.jemu.target.x86.system.Paging;
 import dev.jemu.target.x86.system.Reset;
 import dev.jemu.target.x86.system.TripleFault;
 
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  *   SystemHarness.Result r = SystemHarness.runGuest("realmode_int");
  *   assertEquals(0, r.status(), r.text());
  * </pre>
- * Until system paging is available the SoftMmu backend is the physical map itself (linear = physical).
+ * Memory goes through the system-mode {@link Paging} (linear = physical until the guest enables paging).
  */
 public final class SystemHarness implements PortIo {
     public static final long RAM_SIZE = 32L << 20;
@@ -53,6 +55,7 @@ public final class SystemHarness implements PortIo {
     public final PhysMemory phys;
     public final X86Cpu cpu;
     public final Interpreter interp;
+    public final Paging paging;
     private final StringBuilder text = new StringBuilder();
     private final ArrayDeque<Integer> pendingIrqs = new ArrayDeque<>();
     private long romSize;
@@ -61,11 +64,11 @@ public final class SystemHarness implements PortIo {
     public PortIo extraPorts;
 
     public SystemHarness() {
-        this(1 << 20);
+        this(1 << 20, TcgOptions.fromSystemProperties());
     }
 
-    /** A machine with room for a ROM image of up to {@code maxRom} bytes. */
-    public SystemHarness(long maxRom) {
+    /** A machine with room for a ROM image of up to {@code maxRom} bytes, running with the given translator options. */
+    public SystemHarness(long maxRom, TcgOptions tcg) {
         host = HostRam.reserve(RAM_SIZE + maxRom);
         phys = new PhysMemory(host, new PhysMemory.Mmio() {
             @Override
@@ -78,43 +81,12 @@ public final class SystemHarness implements PortIo {
             }
         });
         phys.mapRam(0, RAM_SIZE, 0);
-        SoftMmu.Backend backend = new SoftMmu.Backend() {
-            @Override
-            public long translate(long va, int access) {
-                return phys.translate(va, access);
-            }
-
-            @Override
-            public long ioRead(long pa, int size) {
-                return phys.read(pa, size);
-            }
-
-            @Override
-            public void ioWrite(long pa, int size, long value) {
-                phys.write(pa, size, value);
-            }
-
-            @Override
-            public void markCode(long va) {
-                phys.markCode(va);
-            }
-        };
-        SoftMmu mmu = new SoftMmu(host, backend);
-        cpu = new X86Cpu(CpuModel.max(), mmu);
+        cpu = new X86Cpu(CpuModel.max(), new SoftMmu(host, (va, access) -> phys.translate(va, access)));
         cpu.userMode = false;
         cpu.io = this;
-        interp = new Interpreter(cpu);
-        phys.addListener(new PhysMemory.Listener() {
-            @Override
-            public void flushTlb() {
-                mmu.flushAll();
-            }
-
-            @Override
-            public void invalidateCode(long page) {
-                interp.invalidatePage(page); // RAM is identity-mapped: host offset = physical = linear
-            }
-        });
+        paging = new Paging(cpu, phys);
+        interp = new Interpreter(cpu, tcg);
+        paging.attach(interp);
         Reset.powerOn(cpu);
     }
 
@@ -226,7 +198,6 @@ public final class SystemHarness implements PortIo {
                 return true;
             }
             default -> {
-                if (e.vector == X86Exception.UD && controlRegisterShim()) return true;
                 try {
                     Interrupts.deliver(cpu, e);
                     return true;
@@ -235,41 +206,6 @@ public final class SystemHarness implements PortIo {
                 }
             }
         }
-    }
-
-    /**
-     * Until the control-register and MSR instructions are in the opcode table (sysmmu's part), runs the few
-     * forms the test guests use: MOV CR0/CR3/CR4 to and from EAX/RAX and WRMSR/RDMSR of EFER. Returns false
-     * for anything else (then #UD is delivered). Paging is identity in this harness, so CR3 is only stored.
-     */
-    private boolean controlRegisterShim() {
-        long pc = cpu.linear(X86Cpu.CS, cpu.rip, cpu.codeBits / 8);
-        int b0 = cpu.mem.read8(pc), b1 = cpu.mem.read8(pc + 1), b2 = cpu.mem.read8(pc + 2);
-        if (b0 != 0x0f) return false;
-        long rax = cpu.regs[X86Cpu.RAX];
-        if (b1 == 0x22 && (b2 == 0xc0 || b2 == 0xd8 || b2 == 0xe0)) {
-            if (b2 == 0xc0) {
-                cpu.cr0 = rax & 0xffffffffL;
-                if ((cpu.cr0 & 0x80000000L) != 0 && (cpu.efer & 0x100) != 0) cpu.efer |= 0x400;
-                if ((cpu.cr0 & 0x80000000L) == 0) cpu.efer &= ~0x400L;
-            } else if (b2 == 0xd8) cpu.cr3 = rax;
-            else cpu.cr4 = rax;
-            dev.jemu.target.x86.system.Modes.refresh(cpu);
-        } else if (b1 == 0x20 && (b2 == 0xc0 || b2 == 0xd8 || b2 == 0xe0)) {
-            cpu.regs[X86Cpu.RAX] = b2 == 0xc0 ? cpu.cr0 : b2 == 0xd8 ? cpu.cr3 : cpu.cr4;
-        } else if ((b1 == 0x30 || b1 == 0x32) && (int) cpu.regs[X86Cpu.RCX] == 0xc0000080) {
-            b2 = -1;
-            if (b1 == 0x30) cpu.efer = (cpu.efer & 0x400) | (rax & 0xffffffffL & ~0x400L);
-            else {
-                cpu.regs[X86Cpu.RAX] = cpu.efer & 0xffffffffL;
-                cpu.regs[X86Cpu.RDX] = 0;
-            }
-        } else {
-            return false;
-        }
-        cpu.rip += b2 == -1 ? 2 : 3;
-        interp.invalidateAll();
-        return true;
     }
 
     private Result result(int status) {
@@ -307,7 +243,11 @@ public final class SystemHarness implements PortIo {
 
     /** Assembles guest {@code name}, maps it as the BIOS, powers on and runs it (10 s limit). */
     public static Result runGuest(String name) {
-        SystemHarness h = new SystemHarness();
+        return runGuest(name, TcgOptions.fromSystemProperties());
+    }
+
+    public static Result runGuest(String name, TcgOptions tcg) {
+        SystemHarness h = new SystemHarness(1 << 20, tcg);
         h.loadBios(assemble(name));
         return h.run(10_000);
     }

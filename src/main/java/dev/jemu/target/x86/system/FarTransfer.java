@@ -299,6 +299,7 @@ public final class FarTransfer {
     private static void realCs(X86Cpu c, int sel) {
         c.segSel[X86Cpu.CS] = sel & 0xffff;
         c.segBase[X86Cpu.CS] = (long) (sel & 0xffff) << 4;
+        Modes.refresh(c); // after MOV CR0 cleared PE, the far jump is what makes the code 16-bit again
     }
 
     private static void checkDirectCode(X86Cpu c, int a, int err, int rpl, int cpl) {

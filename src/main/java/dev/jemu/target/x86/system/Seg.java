@@ -55,17 +55,14 @@ public final class Seg {
 
     // ---- privilege and implicit supervisor accesses ----
 
-    /**
-     * Memory for the CPU's implicit supervisor accesses (GDT, LDT, IDT, TSS, inner stacks) whatever the CPL.
-     * TODO when sysmmu's per-privilege TLBs are in main: return c.supervisorMem().
-     */
+    /** Memory for the CPU's implicit supervisor accesses (GDT, LDT, IDT, TSS, inner stacks) whatever the CPL. */
     public static SoftMmu sys(X86Cpu c) {
-        return c.mem;
+        return c.supervisorMem();
     }
 
-    /** Changes the CPL (TODO when sysmmu's X86Cpu.setCpl is in main: call it, it switches the TLB view). */
+    /** Changes the CPL (and with it the TLB that memory accesses use). */
     public static void setCpl(X86Cpu c, int cpl) {
-        c.cpl = cpl;
+        c.setCpl(cpl);
     }
 
     // ---- tables ----
