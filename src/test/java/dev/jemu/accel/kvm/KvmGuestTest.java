@@ -146,4 +146,26 @@ class KvmGuestTest {
             assertEquals("T", m.serial.toString());
         }
     }
+
+    /** Either the host runs RDRAND at CPL 0, or KVM gives up: one message, QEMU's register dump, guest stopped. */
+    @Test
+    void failureToEmulateStopsWithMessageAndRegisterDump() {
+        try (KvmTestMachine m = new KvmTestMachine(false)) {
+            KvmCpuLoop.Stop s = m.run("kvm-unsupported", null);
+            if (s == KvmCpuLoop.Stop.REQUESTED) {
+                assertEquals("R", m.serial.toString());
+                assertEquals(19, m.exitStatus);
+                return;
+            }
+            System.out.print(m.err());
+            assertEquals(KvmCpuLoop.Stop.ERROR, s);
+            String[] lines = m.err().split("\n");
+            assertTrue(lines[0].startsWith("KVM internal error. Suberror: ") || lines[0].startsWith("KVM: "), lines[0]);
+            assertTrue(m.err().contains("\nEAX=00000000 EBX="), m.err());
+            assertTrue(m.err().contains("\nCS =0000 00000000 0000ffff 00009b00"), m.err());
+            assertTrue(m.err().contains("Code="), m.err());
+            assertTrue(!m.err().contains("Exception") && !m.err().contains("\tat "), m.err());
+            assertEquals("", m.serial.toString());
+        }
+    }
 }
