@@ -104,6 +104,8 @@ final class RandomProgram {
                 } else {
                     out.append("    call ").append(tag).append("_f").append(f).append('\n');
                 }
+            } else if (r < 22) {
+                sse();
             } else {
                 insn(tag, k, n);
             }
@@ -289,5 +291,51 @@ final class RandomProgram {
             index = rnd.nextInt(16);
         } while (index == 4);
         return "[" + R64[srcReg()] + "+" + R64[index] + "*" + s + "+" + (rnd.nextInt(2000) - 1000) + "]";
+    }
+
+    // ---- SSE forms the translator specialises (and a few it calls handlers for) ----
+
+    static final String[] SSE_BINARY = {"paddb", "paddw", "paddd", "paddq", "psubb", "psubw", "psubd", "psubq",
+            "pcmpeqb", "pcmpeqw", "pcmpeqd", "pminub", "pmaxub", "pand", "pandn", "por", "pxor", "punpcklbw",
+            "punpcklwd", "punpckldq", "punpcklqdq", "punpckhbw", "punpckhwd", "punpckhdq", "punpckhqdq",
+            "packuswb", "pcmpgtb", "paddusb", "pmullw", "psrlw", "psrld", "psrlq", "psllq", "psrad", "xorps",
+            "andps", "orps", "unpcklps", "unpckhpd"};
+    static final String[] SSE_SHIFT = {"psrlw", "psrld", "psrlq", "psllw", "pslld", "psllq", "psraw", "psrad",
+            "psrldq", "pslldq"};
+
+    private String xmm() {
+        return "xmm" + rnd.nextInt(16);
+    }
+
+    /** A 16-byte memory operand: aligned, rarely not (#GP for the aligned forms). */
+    private String mem128(boolean mayMisalign) {
+        int d = 16 * rnd.nextInt(250);
+        if (mayMisalign && rnd.nextInt(40) == 0) d += 1 + rnd.nextInt(15);
+        return (rnd.nextInt(4) == 0 ? "[r15d+" : "[r15+") + d + "]";
+    }
+
+    private void sse() {
+        String line = switch (rnd.nextInt(14)) {
+            case 0 -> (rnd.nextBoolean() ? "movdqa " : "movaps ") + xmm() + ", " + (rnd.nextBoolean() ? xmm() : mem128(true));
+            case 1 -> (rnd.nextBoolean() ? "movdqu " : "movups ") + xmm() + ", " + (rnd.nextBoolean() ? xmm() : "[r15+" + rnd.nextInt(4000) + "]");
+            case 2 -> (rnd.nextBoolean() ? "movdqa " : "movaps ") + mem128(true) + ", " + xmm();
+            case 3 -> (rnd.nextBoolean() ? "movdqu " : "movups ") + memOperand() + ", " + xmm();
+            case 4 -> "movq " + xmm() + ", " + (rnd.nextBoolean() ? xmm() : memOperand());
+            case 5 -> "movq " + (rnd.nextBoolean() ? xmm() : memOperand()) + ", " + xmm();
+            case 6 -> switch (rnd.nextInt(4)) {
+                case 0 -> "movd " + xmm() + ", " + R32[srcReg()];
+                case 1 -> "movq " + xmm() + ", " + R64[srcReg()];
+                case 2 -> "movd " + R32[dstReg()] + ", " + xmm();
+                default -> rnd.nextBoolean() ? "movq " + R64[dstReg()] + ", " + xmm() : "movd " + memOperand() + ", " + xmm();
+            };
+            case 7 -> "movd " + xmm() + ", " + memOperand();
+            case 8, 9, 10 -> SSE_BINARY[rnd.nextInt(SSE_BINARY.length)] + " " + xmm() + ", "
+                    + (rnd.nextInt(3) == 0 ? mem128(true) : xmm());
+            case 11 -> "pshufd " + xmm() + ", " + (rnd.nextBoolean() ? xmm() : mem128(true)) + ", " + rnd.nextInt(256);
+            case 12 -> SSE_SHIFT[rnd.nextInt(SSE_SHIFT.length)] + " " + xmm() + ", "
+                    + (rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextInt(20));
+            default -> "pmovmskb " + R32[dstReg()] + ", " + xmm();
+        };
+        out.append("    ").append(line).append('\n');
     }
 }

@@ -50,11 +50,13 @@ class TranslatorDifferentialTest {
             byte[] data = new byte[DATA_BYTES];
             rnd.nextBytes(data);
             int flags = rnd.nextInt() & 0x8d5;
+            long[] xmm = new long[32];
+            for (int x = 0; x < 32; x++) xmm[x] = rnd.nextInt(4) == 0 ? rnd.nextLong() & 0x00ff00ff00ff00ffL : rnd.nextLong();
             Outcome ref, all, hot;
             try {
-                ref = run(code, p, regs, data, flags, TcgOptions.of(TcgOptions.Mode.OFF));
-                all = run(code, p, regs, data, flags, TcgOptions.of(TcgOptions.Mode.ALL));
-                hot = run(code, p, regs, data, flags, new TcgOptions(TcgOptions.Mode.ON, 2, 64));
+                ref = run(code, p, regs, xmm, data, flags, TcgOptions.of(TcgOptions.Mode.OFF));
+                all = run(code, p, regs, xmm, data, flags, TcgOptions.of(TcgOptions.Mode.ALL));
+                hot = run(code, p, regs, xmm, data, flags, new TcgOptions(TcgOptions.Mode.ON, 2, 64));
             } catch (RuntimeException e) {
                 throw new AssertionError("program " + p + "\n" + texts.get(p), e);
             }
@@ -72,12 +74,13 @@ class TranslatorDifferentialTest {
     record Outcome(long[] regs, long rip, int flags, long[] xmm, byte[] data, byte[] stack, String event,
                    long translations, long failures) {}
 
-    private static Outcome run(byte[] code, int p, long[] regs, byte[] data, int flags, TcgOptions opts) {
+    private static Outcome run(byte[] code, int p, long[] regs, long[] xmm, byte[] data, int flags, TcgOptions opts) {
         CpuTester t = new CpuTester(64);
         Interpreter interp = new Interpreter(t.cpu, opts);
         t.load(CpuTester.CODE + (long) p * PAGE, java.util.Arrays.copyOfRange(code, p * PAGE, (p + 1) * PAGE));
         t.load(CpuTester.DATA, data);
         System.arraycopy(regs, 0, t.cpu.regs, 0, 16);
+        System.arraycopy(xmm, 0, t.cpu.xmm, 0, 32);
         t.cpu.setEflags(flags, 0x8d5);
         t.cpu.rip = CpuTester.CODE + (long) p * PAGE;
         X86Exception e = interp.run();

@@ -376,6 +376,206 @@ abstract class FormEmitter extends Emitter {
         setKind(op == 4 || op == 6 ? Flags.SHL : Flags.SHR, size);
     }
 
+    /** Reads the E operand of a read-modify-write into aT (the address, for memory, into addrT). */
+    private void readRmw(Insn i, int size) {
+        if (i.mem) {
+            ea(i);
+            cb.dup2();
+            cb.lstore(addrT);
+            load(size);
+        } else {
+            getReg(i.rm, size, i.rex);
+        }
+        cb.lstore(aT);
+    }
+
+    /** Writes rT back to the E operand read by {@link #readRmw}. */
+    private void writeRmw(Insn i, int size) {
+        if (i.mem) {
+            cb.lload(addrT);
+            cb.lload(rT);
+            store(size);
+        } else {
+            cb.lload(rT);
+            setReg(i.rm, size, i.rex);
+        }
+    }
+
+    /** Pushes aT rotated left by the int count on the stack (0..bits-1; 0 gives aT), masked to size. */
+    private void rotateLeftBy(int size, Runnable count) {
+        int bits = 8 * size;
+        cb.lload(aT);
+        count.run();
+        cb.lshl();
+        cb.lload(aT);
+        cb.bipush(bits);
+        count.run();
+        cb.isub();
+        cb.lushr(); // a zero-extended value: aT >>> bits is 0 below 64 bits, aT itself at 64
+        cb.lor();
+        mask(size);
+    }
+
+    /**
+     * Flags after ROL/ROR with the result in rT (Shift.shift): SF ZF AF PF as they were, CF and OF from the
+     * result, recorded as an EFLAGS image (only emitted where the flags are live).
+     */
+    private void rotateFlags(boolean rol, int size) {
+        int top = 8 * size - 1;
+        materializeCc();
+        cb.aload(cpuL);
+        cb.invokestatic(CD_FLAGS, "compute", MethodTypeDesc.of(CD_int, CD_CPU));
+        cb.loadConstant(~(Flags.CF | Flags.OF));
+        cb.iand();
+        // CF: ROL the low bit, ROR the top bit
+        cb.lload(rT);
+        if (!rol) {
+            cb.bipush(top);
+            cb.lushr();
+        }
+        cb.lconst_1();
+        cb.land();
+        cb.l2i();
+        cb.ior();
+        // OF: ROL top xor CF (the low bit); ROR top xor the bit below it
+        cb.lload(rT);
+        cb.bipush(top);
+        cb.lushr();
+        cb.lload(rT);
+        if (!rol) {
+            cb.bipush(top - 1);
+            cb.lushr();
+        }
+        cb.lxor();
+        cb.lconst_1();
+        cb.land();
+        cb.l2i();
+        cb.bipush(Integer.numberOfTrailingZeros(Flags.OF));
+        cb.ishl();
+        cb.ior();
+    }
+
+    /** ROL/ROR by a constant (Shift.shift); the flags are computed only if something may look at them. */
+    void rotate(Insn i, int count) {
+        int size = i.osize;
+        count &= size == 8 ? 63 : 31;
+        boolean rol = i.arg == 0;
+        readRmw(i, size);
+        if (count == 0) {
+            if (!i.mem && size == 4) {
+                cb.lload(aT);
+                setReg(i.rm, 4, i.rex);
+            }
+            return;
+        }
+        int bits = 8 * size;
+        int n = count & (bits - 1);
+        if (!rol) n = (bits - n) & (bits - 1);
+        final int sh = n;
+        if (sh == 0) cb.lload(aT);
+        else rotateLeftBy(size, () -> cb.bipush(sh));
+        cb.lstore(rT);
+        writeRmw(i, size);
+        if (liveAfter[curIndex]) {
+            rotateFlags(rol, size);
+            cb.i2l();
+            cb.lstore(ccAuxL);
+            cc = Flags.EFLAGS;
+            synced = false;
+        }
+    }
+
+    /**
+     * SHL/SAL/SHR/SAR/ROL/ROR by CL (Shift.shift with the count from RCX). A masked count of 0 changes no
+     * flags, so where the flags are live they are kept in the CPU's fields: written before, and on the
+     * non-zero path set as the handler sets them.
+     */
+    void shiftCl(Insn i) {
+        int size = i.osize, op = i.arg, bits = 8 * size;
+        boolean live = liveAfter[curIndex];
+        if (live) materializeCc();
+        readRmw(i, size);
+        if (i.mem) {
+            cb.iconst_0();
+            cb.istore(smcT);
+        }
+        reg64(X86Cpu.RCX);
+        cb.l2i();
+        cb.bipush(size == 8 ? 63 : 31);
+        cb.iand();
+        cb.istore(idxT);
+        Label zero = cb.newLabel(), done = cb.newLabel();
+        cb.iload(idxT);
+        cb.ifeq(zero);
+        State before = save();
+        if (op <= 1) {
+            // n = count & (bits - 1), ROR: (bits - n) & (bits - 1)
+            rotateLeftBy(size, () -> {
+                if (op == 1) {
+                    cb.bipush(bits);
+                    cb.iload(idxT);
+                    cb.isub();
+                } else {
+                    cb.iload(idxT);
+                }
+                cb.bipush(bits - 1);
+                cb.iand();
+            });
+            cb.lstore(rT);
+        } else {
+            // prev: the value before the last one-bit step, in bT
+            cb.lload(aT);
+            if (op == 7) sext(size);
+            cb.iload(idxT);
+            cb.iconst_1();
+            cb.isub();
+            if (op == 5) cb.lushr();
+            else if (op == 7) cb.lshr();
+            else cb.lshl();
+            cb.dup2();
+            cb.lstore(bT);
+            cb.iconst_1();
+            if (op == 5) cb.lushr();
+            else if (op == 7) cb.lshr();
+            else cb.lshl();
+            mask(size);
+            cb.lstore(rT);
+        }
+        writeRmw(i, size);
+        if (live) {
+            if (op <= 1) {
+                cb.aload(cpuL);
+                rotateFlags(op == 0, size);
+                cb.invokestatic(CD_FLAGS, "set", MethodTypeDesc.of(CD_void, CD_CPU, CD_int));
+            } else {
+                cb.aload(cpuL);
+                cb.loadConstant(op == 4 || op == 6 ? Flags.SHL : Flags.SHR);
+                cb.loadConstant(size);
+                cb.lload(rT);
+                cb.lconst_0();
+                cb.lload(bT);
+                cb.invokevirtual(CD_CPU, "setCc", MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_long, CD_long, CD_long));
+            }
+        }
+        State after = save();
+        cb.goto_(done);
+        cb.labelBinding(zero);
+        restore(before);
+        if (!i.mem) {
+            // no change, but the same registers written as on the other path (a 32-bit one zero-extended)
+            cb.lload(aT);
+            setReg(i.rm, size, i.rex);
+        }
+        if (after.inLocal() != inLocal || after.dirty() != dirty) {
+            throw new IllegalStateException("register state differs after a shift by CL");
+        }
+        cb.labelBinding(done);
+        if (live) {
+            cc = CC_CPU;
+            synced = true;
+        }
+    }
+
     /** IMUL Gv,Ev and IMUL Gv,Ev,Iz/Ib (MulDiv.imul): truncated signed product, CF = OF = overflow. */
     void imul(Insn i, boolean immediate) {
         int size = i.osize;

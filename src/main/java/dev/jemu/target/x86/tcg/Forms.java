@@ -15,7 +15,8 @@ final class Forms {
             LEA = 8, MOVZX = 9, MOVSX = 10, CMOV = 11, SETCC = 12, ALU_EG = 13, ALU_EI = 14, ALU_GE = 15,
             ALU_AI = 16, TEST_EG = 17, TEST_EI = 18, TEST_AI = 19, INC = 20, DEC = 21, INC_Z = 22, DEC_Z = 23,
             NOT = 24, NEG = 25, PUSH_Z = 26, PUSH_I = 27, POP_Z = 28, JCC = 29, JMP = 30, CALL = 31, RET = 32,
-            JMP_E = 33, CALL_E = 34, SHIFT_I = 35, IMUL_GE = 36, IMUL_GEI = 37;
+            JMP_E = 33, CALL_E = 34, SHIFT_I = 35, IMUL_GE = 36, IMUL_GEI = 37, ROT_I = 38, SHIFT_CL = 39,
+            SSE = 40;
 
     // Alu operation numbers (as in ops.Alu).
     static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
@@ -61,9 +62,15 @@ final class Forms {
             case "Control.ret" -> RET;
             case "Control.jmpE" -> JMP_E;
             case "Control.callE" -> CALL_E;
-            case "Shift.byIb", "Shift.by1" -> i.arg >= 4 ? SHIFT_I : GENERIC; // SHL SHR SAL SAR by a constant
+            // SHL SHR SAL SAR, ROL ROR by a constant or CL (RCL/RCR stay handlers)
+            case "Shift.byIb", "Shift.by1" -> i.arg >= 4 ? SHIFT_I : i.arg <= 1 ? ROT_I : GENERIC;
+            case "Shift.byCl" -> i.arg >= 4 || i.arg <= 1 ? SHIFT_CL : GENERIC;
             case "MulDiv.imulGE" -> i.osize > 1 ? IMUL_GE : GENERIC;
             case "MulDiv.imulGEI" -> i.osize > 1 ? IMUL_GEI : GENERIC;
+            // SSE data movement and packed integer/logic forms (see SseEmitter)
+            case "SseMove.load", "SseMove.store", "SseMove.movqVW", "SseMove.movqWV", "SseMove.movdVE",
+                 "SseMove.movdEV", "SseInt.op", "SseInt.pshufd" -> SSE;
+            case "SseInt.shiftImm", "SseInt.psrldq", "SseInt.pslldq", "SseInt.pmovmskb" -> i.mem ? GENERIC : SSE;
             default -> GENERIC;
         };
     }
@@ -116,6 +123,10 @@ final class Forms {
             case TEST_EG, TEST_EI, NEG -> i.mem ? CC_READ : CC_KILL;
             case TEST_AI -> CC_KILL;
             case SHIFT_I -> i.mem ? CC_READ : (shiftCount(i) != 0 ? CC_KILL : CC_NONE);
+            // rotates keep SF ZF AF PF; a CL count may be 0 (no flag changes)
+            case ROT_I -> i.mem ? CC_READ : (shiftCount(i) != 0 ? CC_IF_LIVE : CC_NONE);
+            case SHIFT_CL -> i.mem ? CC_READ : CC_IF_LIVE;
+            case SSE -> i.mem ? CC_READ : CC_NONE;
             case IMUL_GE, IMUL_GEI -> i.mem ? CC_READ : CC_IF_LIVE;
             default -> CC_READ; // conditions, carry readers, memory, handlers
         };

@@ -83,4 +83,18 @@ final class MemOps {
         m.write64(va, v);
         return true;
     }
+
+    /** A 16-byte store (Sse.store128: a page-crossing one probes its last byte first, so that it faults whole). */
+    static boolean st128(long va, long lo, long hi, long[] t, long[] a, MemorySegment ram, SoftMmu m) {
+        int i = (int) (va >>> 12) & (t.length - 1);
+        if (t[i] == ((va + 15) & PAGE)) {
+            ram.set(ValueLayout.JAVA_LONG_UNALIGNED, a[i] + va, lo);
+            ram.set(ValueLayout.JAVA_LONG_UNALIGNED, a[i] + va + 8, hi);
+            return false;
+        }
+        if ((va & 0xfff) > 0xff0) m.write8(va + 15, m.read8(va + 15));
+        m.write64(va, lo);
+        m.write64(va + 8, hi);
+        return true;
+    }
 }

@@ -49,7 +49,7 @@ import static dev.jemu.target.x86.tcg.Forms.*;
  * nothing before its last faulting access), records the instruction's index and rethrows; the loop then sets
  * RIP to the instruction. Stores that hit the region's own code make it invalid; it is checked after them.
  */
-final class Translator extends FormEmitter {
+final class Translator extends SseEmitter {
     // ---- the region and its mode ----
     private final Region region;
     private final int nBlocks;
@@ -281,6 +281,11 @@ final class Translator extends FormEmitter {
         retT = cb.allocateLocal(TypeKind.INT);
         idxT = cb.allocateLocal(TypeKind.INT);
         smcT = cb.allocateLocal(TypeKind.INT);
+        xmmL = cb.allocateLocal(TypeKind.REFERENCE);
+        vLo = cb.allocateLocal(TypeKind.LONG);
+        vHi = cb.allocateLocal(TypeKind.LONG);
+        wLo = cb.allocateLocal(TypeKind.LONG);
+        wHi = cb.allocateLocal(TypeKind.LONG);
 
         int regsUsed = analysis ? 0xffff : touched;
         if (analysis) {
@@ -301,6 +306,9 @@ final class Translator extends FormEmitter {
         cb.aload(cpuL);
         cb.getfield(CD_CPU, "segBase", CD_LONGS);
         cb.astore(segL);
+        cb.aload(cpuL);
+        cb.getfield(CD_CPU, "xmm", CD_LONGS);
+        cb.astore(xmmL);
         cb.aload(memL);
         cb.invokevirtual(CD_MMU, "ram", MethodTypeDesc.of(CD_SEGMENT));
         cb.astore(ramL);
@@ -507,6 +515,9 @@ final class Translator extends FormEmitter {
             case NOT -> notE(i);
             case NEG -> negE(i);
             case SHIFT_I -> shift(i, HandlerRef.of(i).method().equals("by1") ? 1 : (int) i.imm);
+            case ROT_I -> rotate(i, HandlerRef.of(i).method().equals("by1") ? 1 : (int) i.imm);
+            case SHIFT_CL -> shiftCl(i);
+            case SSE -> sse(i);
             case IMUL_GE, IMUL_GEI -> imul(i, kind == IMUL_GEI);
             case PUSH_Z -> { getReg(i.rm, i.osize, false); push(i.osize); }
             case PUSH_I -> { cb.loadConstant(i.imm); push(i.osize); }
