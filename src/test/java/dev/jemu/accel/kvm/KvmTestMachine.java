@@ -35,6 +35,8 @@ final class KvmTestMachine implements AutoCloseable {
     /** Host time of each 0x3f8 byte, to time stretches of guest code. */
     final List<Long> serialTimes = new ArrayList<>();
     int inByte = 'a';
+    /** Stop the loop when the guest prints a second byte on 0xe9 (a guest that restarts). */
+    boolean stopOnRepeat;
 
     /** Skips the test (visibly) when this host has no usable /dev/kvm. */
     static void assumeKvm() {
@@ -52,6 +54,15 @@ final class KvmTestMachine implements AutoCloseable {
 
             public void write(long pa, int size, long value) {
                 mmioWrites.add(new long[]{pa, size, value});
+                if (pa == 0xa0040) {
+                    serial.append((char) (value & 0xff));
+                    serialTimes.add(System.nanoTime());
+                } else if (pa == 0xa0030) {
+                    values.add(value);
+                } else if (pa == 0xa0038) {
+                    exitStatus = (int) ((value & 0xff) << 1 | 1);
+                    loop.stop();
+                }
             }
         });
         phys.mapRam(0, 0xa0000, 0);
@@ -91,6 +102,7 @@ final class KvmTestMachine implements AutoCloseable {
                 switch (port) {
                     case 0x3f8, 0xe9 -> {
                         serial.append((char) (value & 0xff));
+                        if (stopOnRepeat && serial.length() > 1) loop.stop();
                         serialTimes.add(System.nanoTime());
                     }
                     case 0x3f0 -> values.add(value);
