@@ -185,6 +185,7 @@ public final class TcgVcpu implements Accelerator, MachineControl {
                 }
                 try {
                     sampleInterrupts();
+                    if (cpu.halted) continue; // the instruction run in an interrupt shadow was HLT (sti; hlt)
                     X86Exception e = interp.run();
                     handle(e);
                 } catch (RuntimeException e) {

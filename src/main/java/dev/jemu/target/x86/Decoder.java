@@ -113,6 +113,7 @@ public final class Decoder {
             }
         }
         if (e == null || e.exec == null) throw X86Exception.ud();
+        if (bits != 64 && e.has(Opcode.O64) && e.legacy != null) e = e.legacy;
         if (bits == 64 ? e.has(Opcode.I64) : e.has(Opcode.O64)) throw X86Exception.ud();
         if (e.has(Opcode.MODRM) && modrm < 0) modrm = next();
 

@@ -26,6 +26,8 @@ public final class Opcode {
     int select = SEL_NONE;
     /** SEL_PREFIX: [none, 66, F3, F2]; SEL_MOD: [memory, register]; SEL_REG: [reg 0..7]; SEL_RM: [modrm & 0x3f]. */
     Opcode[] sub;
+    /** For a 64-bit-mode-only entry (o64): what the same bytes mean outside 64-bit mode, or null (#UD). */
+    Opcode legacy;
 
     Opcode(String form, Exec exec, int arg) {
         this.form = form;

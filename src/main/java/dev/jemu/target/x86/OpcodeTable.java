@@ -195,6 +195,11 @@ public final class OpcodeTable {
                 throw new IllegalStateException(String.format("opcode %d:%02X: %s overlaps a group", map, b, e.form));
             }
             if (node != null) {
+                // one byte, two meanings by mode (63: MOVSXD in 64-bit mode, ARPL elsewhere)
+                if (node.has(Opcode.O64) && e.has(Opcode.I64) && node.legacy == null) {
+                    node.legacy = e;
+                    return node;
+                }
                 throw new IllegalStateException(String.format("opcode %d:%02X defined twice: %s and %s",
                         map, b, node.form, e.form));
             }

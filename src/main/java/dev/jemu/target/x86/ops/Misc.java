@@ -71,6 +71,11 @@ public final class Misc {
 
     public static void sti(X86Cpu c, Insn i) {
         if (cpl(c) > ((c.eflags >> 12) & 3)) throw X86Exception.gp0();
+        if ((c.eflags & Flags.IF) == 0 && !c.userMode) {
+            // interrupts stay blocked until the next instruction has run; then the loop samples INTR
+            c.interruptShadowEnd = c.rip;
+            c.exitRequest = true;
+        }
         c.eflags |= Flags.IF;
     }
 

@@ -31,6 +31,7 @@ public final class Mov {
         t.add("0F BE /r", "MOVSX Gv,Eb", Mov::movsx, 1);
         t.add("0F BF /r", "MOVSX Gv,Ew", Mov::movsx, 2);
         t.add("63 /r", "MOVSXD Gv,Ed o64", Mov::movsx, 4);
+        t.add("63 /r", "ARPL Ew,Gw i64", Mov::arpl);
         t.add("86 /r", "XCHG Eb,Gb lock", Mov::xchgEG);
         t.add("87 /r", "XCHG Ev,Gv lock", Mov::xchgEG);
         t.add("90+r", "XCHG Zv,rAX", Mov::xchgZA);
@@ -174,5 +175,21 @@ public final class Mov {
 
     public static void setcc(X86Cpu c, Insn i) {
         c.writeE(i, c.cond(i.arg) ? 1 : 0);
+    }
+
+    /** ARPL: raises the RPL of the destination selector to the source's; ZF tells whether it changed. */
+    public static void arpl(X86Cpu c, Insn i) {
+        // #UD in real and v8086 mode (a user-mode process is always in protected mode)
+        if (!c.userMode && ((c.cr0 & 1) == 0 || (c.eflags & Flags.VM) != 0)) throw X86Exception.ud();
+        long dst = i.mem ? c.mem.read16(c.ea(i)) : c.getReg(i.rm, 2, i.rex);
+        long src = c.getReg(i.reg, 2, i.rex);
+        if ((dst & 3) < (src & 3)) {
+            long v = (dst & ~3L) | (src & 3);
+            if (i.mem) c.mem.write16(c.ea(i), (int) v);
+            else c.setReg(i.rm, 2, i.rex, v);
+            c.setArithFlags(Flags.ZF, 0);
+        } else {
+            c.setArithFlags(0, Flags.ZF);
+        }
     }
 }

@@ -65,12 +65,19 @@ public final class Stack {
         }
     }
 
+    /** PUSHF/POPF in virtual-8086 mode need IOPL 3 (there is no VME). */
+    private static void v86Check(X86Cpu c) {
+        if ((c.eflags & Flags.VM) != 0 && ((c.eflags >> 12) & 3) < 3) throw X86Exception.gp0();
+    }
+
     public static void pushf(X86Cpu c, Insn i) {
+        v86Check(c);
         // VM and RF are never pushed.
         c.push(i.osize, c.getEflags() & ~(Flags.VM | Flags.RF));
     }
 
     public static void popf(X86Cpu c, Insn i) {
+        v86Check(c);
         long v = c.pop(i.osize);
         int mask = Flags.ARITH | Flags.TF | Flags.DF | Flags.NT;
         if (i.osize > 2) mask |= Flags.AC | Flags.ID;
@@ -80,6 +87,7 @@ public final class Stack {
         if (cpl == 0) mask |= Flags.IOPL | Flags.IF;
         else if (cpl <= iopl) mask |= Flags.IF;
         c.setEflags((int) v, mask);
+        if (!c.userMode && (c.eflags & Flags.IF) != 0) c.exitRequest = true; // let the loop sample INTR
     }
 
     public static void pusha(X86Cpu c, Insn i) {

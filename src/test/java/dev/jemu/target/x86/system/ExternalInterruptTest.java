@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ExternalInterruptTest {
     @Test
     void heldWhileIfIsClearAndWakesHlt() {
-        // Interpreter only: with the translator on for everything (jemu.jit=all) the guest stays halted after the
-        // interrupt returns (to be looked at with the system-mode translator work).
-        SystemHarness.Result r = SystemHarness.runGuest("irq", TcgOptions.of(TcgOptions.Mode.OFF));
-        assertEquals(0, r.status(), () -> "irq: failed check " + r);
-        assertEquals("ok\n", r.text());
+        for (TcgOptions.Mode mode : new TcgOptions.Mode[] {TcgOptions.Mode.OFF, TcgOptions.Mode.ALL}) {
+            SystemHarness.Result r = SystemHarness.runGuest("irq", TcgOptions.of(mode));
+            assertEquals(0, r.status(), () -> "irq (" + mode + "): failed check " + r);
+            assertEquals("ok\n", r.text(), "irq (" + mode + ")");
+        }
     }
 }
