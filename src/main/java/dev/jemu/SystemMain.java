@@ -188,7 +188,7 @@ public final class SystemMain {
     }
 
     static CpuModel model(MachineConfig cfg) {
-        CpuModel m = CpuModel.max();
+        CpuModel m = CpuModel.max().forSystem(true); // the pc board has a local APIC
         switch (cfg.cpuModel()) {
             case "qemu64", "kvm64" -> m.features1Ecx &= CpuModel.SSE3 | CpuModel.CX16;
             case "qemu32", "kvm32" -> {

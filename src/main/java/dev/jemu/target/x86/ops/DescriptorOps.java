@@ -126,7 +126,7 @@ public final class DescriptorOps {
     private static long probe(X86Cpu c, int sel) {
         if ((sel & 0xfffc) == 0) return 0;
         long addr = Seg.address(c, sel, 8);
-        return addr < 0 ? 0 : Seg.sys(c).read64(addr);
+        return addr == Seg.BEYOND_LIMIT ? 0 : Seg.sys(c).read64(addr);
     }
 
     private static boolean privilegeOk(X86Cpu c, int a, int sel) {

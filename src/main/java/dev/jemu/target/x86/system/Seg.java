@@ -67,20 +67,26 @@ public final class Seg {
 
     // ---- tables ----
 
-    /** Linear address of the descriptor for {@code sel}, or -1 if it lies beyond the GDT/LDT limit. */
+    /** What {@link #address} returns for a selector beyond the table's limit (never a descriptor's address: unaligned). */
+    public static final long BEYOND_LIMIT = -1;
+
+    /**
+     * Linear address of the descriptor for {@code sel}, or {@link #BEYOND_LIMIT}. Compare with it, not with 0:
+     * a 64-bit kernel's tables live at negative (upper-half) addresses.
+     */
     public static long address(X86Cpu c, int sel, int bytes) {
         int index = sel & 0xfff8;
         long base;
         int limit;
         if ((sel & 4) != 0) {
-            if ((c.ldtrSel & 0xfffc) == 0 || (c.ldtrAttr & A_P) == 0) return -1;
+            if ((c.ldtrSel & 0xfffc) == 0 || (c.ldtrAttr & A_P) == 0) return BEYOND_LIMIT;
             base = c.ldtrBase;
             limit = c.ldtrLimit;
         } else {
             base = c.gdtBase;
             limit = c.gdtLimit;
         }
-        if (Integer.toUnsignedLong(index) + bytes - 1 > Integer.toUnsignedLong(limit)) return -1;
+        if (Integer.toUnsignedLong(index) + bytes - 1 > Integer.toUnsignedLong(limit)) return BEYOND_LIMIT;
         long a = base + index;
         return (c.efer & 0x400) != 0 ? a : a & 0xffffffffL;
     }
@@ -88,14 +94,14 @@ public final class Seg {
     /** The descriptor for {@code sel}; throws {@code vector(sel & 0xfffc | ext)} if beyond the table's limit. */
     public static long read(X86Cpu c, int sel, int vector, int ext) {
         long a = address(c, sel, 8);
-        if (a < 0) throw X86Exception.fault(vector, (sel & 0xfffc) | ext);
+        if (a == BEYOND_LIMIT) throw X86Exception.fault(vector, (sel & 0xfffc) | ext);
         return sys(c).read64(a);
     }
 
     /** The high 8 bytes of a 16-byte (long mode) system descriptor for {@code sel}. */
     public static long readHigh(X86Cpu c, int sel, int vector, int ext) {
         long a = address(c, sel, 16);
-        if (a < 0) throw X86Exception.fault(vector, (sel & 0xfffc) | ext);
+        if (a == BEYOND_LIMIT) throw X86Exception.fault(vector, (sel & 0xfffc) | ext);
         return sys(c).read64(a + 8);
     }
 
