@@ -168,4 +168,31 @@ class KvmGuestTest {
             assertEquals("", m.serial.toString());
         }
     }
+
+    /** stop() from another thread kicks a spinning vCPU out of KVM_RUN (signal + immediate_exit). */
+    @Test
+    void stopKicksSpinningGuestOutOfKvmRun() throws Exception {
+        try (KvmTestMachine m = new KvmTestMachine(false)) {
+            long[] stoppedAt = new long[1];
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                stoppedAt[0] = System.nanoTime();
+                m.loop.stop();
+            });
+            byte[] code = dev.jemu.testutil.SystemHarness.assemble("kvm-spin");
+            m.phys.load(0x1000, code, 0, code.length);
+            m.loop = new KvmCpuLoop(m.vcpu, m.phys, m.ports(), null, m.lock, new java.io.PrintStream(m.errBytes, true));
+            stopper.start();
+            assertEquals(KvmCpuLoop.Stop.REQUESTED, m.loop.run(), m.err());
+            long latency = System.nanoTime() - stoppedAt[0];
+            stopper.join();
+            assertEquals("S", m.serial.toString());
+            System.out.printf("kvm: kick latency %.2f ms%n", latency / 1e6);
+            assertTrue(latency < 500_000_000L, "the kick took " + latency / 1e6 + " ms");
+        }
+    }
 }
