@@ -1,5 +1,9 @@
 package dev.jemu;
 
+import java.util.ArrayList;
+
+import dev.jemu.hw.nvram.FwCfg;
+
 import dev.jemu.accel.Board;
 import dev.jemu.accel.MachineControl;
 import dev.jemu.accel.SystemCpu;
@@ -11,6 +15,8 @@ import dev.jemu.hw.character.CharBackend;
 import dev.jemu.hw.character.Serial16550;
 import dev.jemu.hw.core.VirtualClock;
 import dev.jemu.machine.MachineConfig;
+import dev.jemu.machine.pc.AcpiBuilder;
+import dev.jemu.machine.pc.AcpiInstaller;
 import dev.jemu.machine.pc.LinuxBoot;
 import dev.jemu.machine.pc.PcFirmwareConfig;
 import dev.jemu.machine.pc.PcMachine;
@@ -99,8 +105,22 @@ public final class SystemMain {
 
             public void boot(X86Cpu cpu) {
                 if (kernel == null) return;
-                LinuxBoot.Loaded l = LinuxBoot.load(pc.phys(), kernel, initrd, cfg.append(),
-                        pc.memoryMap().belowFourG(), PcFirmwareConfig.e820(pc.memoryMap()));
+                // No firmware runs: the ACPI tables (power-off through PM1a, the APICs) go at the top of low RAM,
+                // reserved in the e820 map, and the kernel is told where the RSDP is.
+                long low = pc.memoryMap().belowFourG(), acpiBase = low - AcpiInstaller.WINDOW;
+                List<FwCfg.E820Entry> e820 = new ArrayList<>();
+                for (FwCfg.E820Entry e : PcFirmwareConfig.e820(pc.memoryMap())) {
+                    if (e.address() == 0 && e.type() == FwCfg.E820Entry.RAM) {
+                        e820.add(new FwCfg.E820Entry(0, acpiBase, FwCfg.E820Entry.RAM));
+                        e820.add(new FwCfg.E820Entry(acpiBase, AcpiInstaller.WINDOW, FwCfg.E820Entry.ACPI));
+                    } else {
+                        e820.add(e);
+                    }
+                }
+                pc.firmwareInit();
+                LinuxBoot.Loaded l = LinuxBoot.load(pc.phys(), kernel, initrd, cfg.append(), acpiBase, e820);
+                long rsdp = AcpiInstaller.install(pc.phys(), new AcpiBuilder(low, true), acpiBase);
+                if (l.protocol() >= 0x20e) pc.phys().write(LinuxBoot.ZERO_PAGE + 0x70, 8, rsdp); // acpi_rsdp_addr
                 enter32(cpu, l.entry());
                 sys.refreshModes(cpu);
             }

@@ -452,6 +452,15 @@ public final class PcMachine {
         return kbc;
     }
 
+    /**
+     * The PCI set-up SeaBIOS would have done, for a direct -kernel boot: the ACPI PM block decodes at 0x600
+     * (so that the guest's ACPI power-off reaches it) and the IDE channels decode.
+     */
+    public void firmwareInit() {
+        piix4pm.firmwareInit();
+        drives.ide.firmwareInit();
+    }
+
     public PcDrives drives() {
         return drives;
     }

@@ -43,6 +43,12 @@ public final class Piix4Pm extends PciDevice {
         if ((off < PMBA + 4 && off + size > PMBA) || (off <= PMREGMISC && off + size > PMREGMISC)) updatePm();
     }
 
+    /** What SeaBIOS does for the PM function (PM block at 0x600, decoding on), for boots that skip the firmware. */
+    public void firmwareInit() {
+        configWrite(PMBA, 4, 0x600);
+        configWrite(PMREGMISC, 1, 1);
+    }
+
     /** The PM block's port base, or -1 while it does not decode. */
     public int pmBase() {
         return mapped;

@@ -40,8 +40,20 @@ class HostSignalsTest {
         return new String[] {out.toString(), Integer.toString(p.exitValue())};
     }
 
+    /** True if this process inherited SIGINT ignored (started in the background by a shell, or under nohup). */
+    private static boolean sigintIgnored() throws IOException {
+        for (String l : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("SigIgn:")) return (Long.parseLong(l.substring(7).trim(), 16) & (1L << 1)) != 0;
+        }
+        return false;
+    }
+
     @Test
     void interruptAndTerminateReachTheGuest() throws Exception {
+        // The JVM never takes over a signal it was started with ignored (HotSpot keeps nohup's choice), so
+        // jemu cannot pass SIGINT on in that case, while a native program's own sigaction can: known gap.
+        org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(),
+                "SIGINT is ignored in this environment (background job): the JVM cannot catch it");
         Path prog = LinuxPrograms.c("hostsig");
         String[] nat = drive(List.of(prog.toString()));
         assertEquals("143", nat[1], "native run: killed by SIGTERM");
