@@ -71,7 +71,7 @@ public final class Misc {
 
     public static void sti(X86Cpu c, Insn i) {
         if (cpl(c) > ((c.eflags >> 12) & 3)) throw X86Exception.gp0();
-        if ((c.eflags & Flags.IF) == 0 && !c.userMode) {
+        if ((c.eflags & Flags.IF) == 0 && c.intc != null) {
             // interrupts stay blocked until the next instruction has run; then the loop samples INTR
             c.interruptShadowEnd = c.rip;
             c.exitRequest = true;

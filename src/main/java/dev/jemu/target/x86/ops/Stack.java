@@ -87,7 +87,7 @@ public final class Stack {
         if (cpl == 0) mask |= Flags.IOPL | Flags.IF;
         else if (cpl <= iopl) mask |= Flags.IF;
         c.setEflags((int) v, mask);
-        if (!c.userMode && (c.eflags & Flags.IF) != 0) c.exitRequest = true; // let the loop sample INTR
+        if (c.intc != null && (c.eflags & Flags.IF) != 0) c.exitRequest = true; // let the loop sample INTR
     }
 
     public static void pusha(X86Cpu c, Insn i) {
