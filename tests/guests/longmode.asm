@@ -20,23 +20,7 @@ IST1    equ 0xa000
 
         bits 16
 start:
-        cli
-        MASK_PIC
-        xor ax, ax
-        mov ss, ax
-        mov sp, 0x7000
-        mov es, ax
-        mov ax, 0xf000
-        mov ds, ax
-        cld
-        mov si, R(gdt)
-        mov di, GDT
-        mov cx, gdt_end - gdt
-        rep movsb
-        mov si, R(idt)
-        mov di, IDT
-        mov cx, idt_end - idt
-        rep movsb
+        COPY_TABLES
         ; identity page tables for the first 4 MiB (2 MiB pages, user-accessible)
         xor ax, ax
         mov ds, ax

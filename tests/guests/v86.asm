@@ -17,29 +17,8 @@ STACK0  equ 0x9000
 
         bits 16
 start:
-        cli
-        MASK_PIC
-        xor ax, ax
-        mov ss, ax
-        mov sp, 0x7000
-        mov es, ax
-        mov ax, 0xf000
-        mov ds, ax
-        cld
-        mov si, R(gdt)
-        mov di, GDT
-        mov cx, gdt_end - gdt
-        rep movsb
-        mov si, R(idt)
-        mov di, IDT
-        mov cx, idt_end - idt
-        rep movsb
-        lgdt [R(gdtr)]
-        lidt [R(idtr)]
-        mov eax, cr0
-        or eax, 1
-        mov cr0, eax
-        jmp dword 0x08:pm32
+        COPY_TABLES
+        ENTER_PM32 pm32
 
         bits 32
 pm32:
