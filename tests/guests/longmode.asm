@@ -252,15 +252,7 @@ isr_common:                             ; [rsp] = rax, [rsp+8] = error, [rsp+16]
         add rsp, 8
         iretq
 
-%assign v 0
-%rep 32
-  %if v == 8 || (v >= 10 && v <= 14) || v == 17
-        ISR v, 1
-  %else
-        ISR v, 0
-  %endif
-  %assign v v + 1
-%endrep
+        EXCEPTION_ISRS
         ISR 64, 0
         ISR 65, 0
 

@@ -135,15 +135,7 @@ isr_common:                             ; [esp] = eax, [esp+4] = error, [esp+8] 
         add esp, 4
         iretd
 
-%assign v 0
-%rep 32
-  %if v == 8 || (v >= 10 && v <= 14) || v == 17
-        ISR v, 1
-  %else
-        ISR v, 0
-  %endif
-  %assign v v + 1
-%endrep
+        EXCEPTION_ISRS
         ISR 48, 0
 
 gdt:    dq 0

@@ -281,22 +281,8 @@ abstract class FormEmitter extends Emitter {
         cb.lload(bT);
         cb.lneg();
         cb.lstore(rT);
-        if (i.mem) {
-            cb.lload(addrT);
-            cb.lload(rT);
-            store(size);
-        } else {
-            cb.lload(rT);
-            setReg(i.rm, size, i.rex);
-        }
-        // setCc(SUB, size, -v, 0, v)
-        cb.lload(rT);
-        cb.lstore(ccDstL);
-        cb.lconst_0();
-        cb.lstore(ccSrc1L);
-        cb.lload(bT);
-        cb.lstore(ccSrcL);
-        setKind(Flags.SUB, size);
+        writeRmw(i, size);
+        resultFlags(Flags.SUB, size); // setCc(SUB, size, -v, 0, v)
     }
 
     /** SHL/SAL/SHR/SAR by a constant (Shift.shift with the count known). */
@@ -359,21 +345,8 @@ abstract class FormEmitter extends Emitter {
             }
         }
         cb.lstore(rT);
-        if (i.mem) {
-            cb.lload(addrT);
-            cb.lload(rT);
-            store(size);
-        } else {
-            cb.lload(rT);
-            setReg(i.rm, size, i.rex);
-        }
-        cb.lload(rT);
-        cb.lstore(ccDstL);
-        cb.lconst_0();
-        cb.lstore(ccSrc1L);
-        cb.lload(bT);
-        cb.lstore(ccSrcL);
-        setKind(op == 4 || op == 6 ? Flags.SHL : Flags.SHR, size);
+        writeRmw(i, size);
+        resultFlags(op == 4 || op == 6 ? Flags.SHL : Flags.SHR, size);
     }
 
     /** Reads the E operand of a read-modify-write into aT (the address, for memory, into addrT). */
@@ -399,6 +372,17 @@ abstract class FormEmitter extends Emitter {
             cb.lload(rT);
             setReg(i.rm, size, i.rex);
         }
+    }
+
+    /** setCc(kind, size, rT, 0, bT): the flag inputs of NEG and of shifts by a constant. */
+    private void resultFlags(int kind, int size) {
+        cb.lload(rT);
+        cb.lstore(ccDstL);
+        cb.lconst_0();
+        cb.lstore(ccSrc1L);
+        cb.lload(bT);
+        cb.lstore(ccSrcL);
+        setKind(kind, size);
     }
 
     /** Pushes aT rotated left by the int count on the stack (0..bits-1; 0 gives aT), masked to size. */
