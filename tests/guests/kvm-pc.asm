@@ -136,6 +136,11 @@ lm64:   mov ax, 0x20
 .hp:    call puts
         mov dword [r13 + 0x10], 0
 
+        ; the local APIC on, its LINT0 in ExtINT mode: the 8259's INTR reaches the CPU through it (as firmware
+        ; sets it up; at reset LINT0 is masked)
+        mov dword [r15 + 0xf0], 0x1ff           ; SVR: APIC on, spurious vector 0xff
+        mov dword [r15 + 0x80], 0               ; TPR
+        mov dword [r15 + 0x350], 0x700          ; LVT LINT0: ExtINT
         ; the 8259 pair at 0x20/0x28, only IRQ0 open; PIT channel 0 at 100 Hz
         mov al, 0x11
         out 0x20, al
@@ -177,8 +182,6 @@ lm64:   mov ax, 0x20
         out 0x21, al
 
         ; COM1's THRE interrupt (IRQ 4) through the I/O APIC (pin 4 -> vector 0x34) and the local APIC
-        mov dword [r15 + 0xf0], 0x1ff           ; SVR: APIC on, spurious vector 0xff
-        mov dword [r15 + 0x80], 0               ; TPR
         mov dword [r14], 0x19
         mov dword [r14 + 0x10], 0               ; destination APIC 0
         mov dword [r14], 0x18

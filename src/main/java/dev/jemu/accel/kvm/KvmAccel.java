@@ -149,6 +149,7 @@ public final class KvmAccel implements Accelerator, MachineControl {
 
     @Override
     public int run() {
+        board.clock().resume(); // virtual time runs from the first guest instruction (the HPET counts on it)
         Thread timers = Thread.ofPlatform().daemon().name("kvm-timers").start(this::timerThread);
         List<Thread> aps = new ArrayList<>();
         for (int i = 1; i < vcpus.length; i++) {
@@ -261,7 +262,6 @@ public final class KvmAccel implements Accelerator, MachineControl {
         VirtualClock clock = board.clock();
         lock.lock();
         try {
-            clock.resume();
             while (!Thread.currentThread().isInterrupted()) {
                 clock.timers().runDue();
                 timerDeadline = clock.timers().nextDeadline();
