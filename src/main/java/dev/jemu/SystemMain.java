@@ -28,6 +28,7 @@ import dev.jemu.target.x86.PortIo;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.ui.Chardevs;
 import dev.jemu.ui.StdioConsole;
+import dev.jemu.ui.TerminationSignals;
 import dev.jemu.util.Log;
 import dev.jemu.target.x86.system.Seg;
 
@@ -171,6 +172,7 @@ public final class SystemMain {
             }
         }
         StdioConsole c = console;
+        TerminationSignals.install(tool, v);
         try {
             return v.run();
         } finally {
