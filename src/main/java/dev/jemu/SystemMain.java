@@ -21,6 +21,7 @@ import dev.jemu.machine.MachineConfig;
 import dev.jemu.machine.pc.AcpiBuilder;
 import dev.jemu.machine.pc.AcpiInstaller;
 import dev.jemu.machine.pc.LinuxBoot;
+import dev.jemu.machine.pc.Multiboot;
 import dev.jemu.machine.pc.PcFirmwareConfig;
 import dev.jemu.machine.pc.PcMachine;
 import dev.jemu.memory.PhysMemory;
@@ -30,6 +31,7 @@ import dev.jemu.target.x86.PortIo;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.ui.Chardevs;
 import dev.jemu.ui.StdioConsole;
+import dev.jemu.ui.TerminationSignals;
 import dev.jemu.util.Log;
 import dev.jemu.target.x86.system.Seg;
 
@@ -61,8 +63,9 @@ public final class SystemMain {
         }
         checkRam(cfg.ramBytes());
         byte[] kernel = cfg.kernel() == null ? null : LinuxBoot.readFile(cfg.kernel(), "kernel");
-        byte[] initrd = cfg.initrd() == null ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
-        if (kernel != null && !LinuxBoot.isLinux(kernel)) throw new ToolError("invalid kernel header");
+        if (kernel != null && !LinuxBoot.isLinux(kernel) && Multiboot.findHeader(kernel) < 0) throw new ToolError("invalid kernel header");
+        // (a multiboot kernel's -initrd is a module list, read by Multiboot)
+        byte[] initrd = cfg.initrd() == null || (kernel != null && !LinuxBoot.isLinux(kernel)) ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
 
         // Host ends of the character devices, opened once per spec.
         Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
@@ -108,6 +111,18 @@ public final class SystemMain {
 
             public void boot(X86Cpu cpu) {
                 if (kernel == null) return;
+                if (!LinuxBoot.isLinux(kernel)) { // a multiboot kernel (checked above)
+                    pc.firmwareInit();
+                    Multiboot.Loaded m = Multiboot.load(pc.phys(), kernel, cfg.kernel().toString(),
+                            cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(),
+                            PcFirmwareConfig.e820(pc.memoryMap()), cfg.bits() == 64);
+                    enter32(cpu, new LinuxBoot.Entry(m.entry(), 0, LinuxBoot.GDT, 31));
+                    pc.phys().writeBytes(LinuxBoot.GDT, LinuxBoot.gdt(), 0, 32);
+                    cpu.regs[X86Cpu.RAX] = Multiboot.BOOTLOADER_MAGIC;
+                    cpu.regs[X86Cpu.RBX] = Multiboot.MBI;
+                    sys.refreshModes(cpu);
+                    return;
+                }
                 // No firmware runs: the ACPI tables (power-off through PM1a, the APICs) go at the top of low RAM,
                 // reserved in the e820 map, and the kernel is told where the RSDP is.
                 long low = pc.memoryMap().belowFourG(), acpiBase = low - AcpiInstaller.WINDOW;
@@ -169,6 +184,7 @@ public final class SystemMain {
             }
         }
         StdioConsole c = console;
+        TerminationSignals.install(tool, v);
         try {
             return v.run();
         } finally {

@@ -33,7 +33,7 @@ public final class SystemOptions {
     private static final Set<String> WITH_ARG = Set.of("m", "cpu", "smp", "M", "machine", "accel", "bios", "L",
             "kernel", "initrd", "append", "dtb", "boot", "serial", "chardev", "device", "display", "d", "D", "vga",
             "monitor", "name", "drive", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb", "net", "nic", "rtc",
-            "global", "uuid", "k", "parallel", "qmp", "pidfile", "icount");
+            "global", "uuid", "k", "parallel", "qmp", "pidfile", "icount", "debugcon");
     private static final Set<String> FLAGS = Set.of("h", "help", "version", "nographic", "no-reboot",
             "no-shutdown", "snapshot", "S", "nodefaults", "no-user-config", "enable-kvm", "no-hpet", "no-acpi",
             "daemonize", "full-screen", "no-fd-bootchk", "usb", "s");
@@ -157,6 +157,16 @@ public final class SystemOptions {
                                 + ": could not connect serial device to character backend '" + v + "'");
                     }
                     serials.add(v);
+                }
+            }
+            case "debugcon" -> {
+                // QEMU's shorthand: a chardev named "debugcon" and an isa-debugcon at 0xe9 that uses it
+                if (!v.equals("none")) {
+                    String problem = Chardevs.check(v);
+                    if (problem != null) throw err(opt, v, problem);
+                    chardevs.put("debugcon", v);
+                    devices.add(Devices.parse("isa-debugcon,chardev=debugcon"));
+                    deviceArgs.add("isa-debugcon,chardev=debugcon");
                 }
             }
             case "chardev" -> {
@@ -476,7 +486,8 @@ public final class SystemOptions {
                 + "                 (stdio, null, file:PATH, tcp:HOST:PORT[,server][,nowait], unix:PATH[,server])\n"
                 + "-chardev backend,id=id[,path=...][,host=...,port=...][,server=on][,wait=off]\n"
                 + "-device isa-debug-exit[,iobase=0x501][,iosize=0x2]\n"
-                + "-device isa-debugcon,chardev=id[,iobase=0xe9]\n\n"
+                + "-device isa-debugcon,chardev=id[,iobase=0xe9]\n"
+                + "-debugcon dev    an isa-debugcon at port 0xe9 on char device 'dev'\n\n"
                 + "Linux/Multiboot boot specific:\n"
                 + "-kernel bzImage  use 'bzImage' as kernel image\n"
                 + "-append cmdline  use 'cmdline' as kernel command line\n"

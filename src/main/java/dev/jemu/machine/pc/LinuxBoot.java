@@ -122,14 +122,20 @@ public final class LinuxBoot {
         for (int i = 0; i < cmdline.length(); i++) cl[i] = (byte) cmdline.charAt(i);
         phys.writeBytes(CMDLINE, cl, 0, cl.length);
         phys.writeBytes(ZERO_PAGE, zp, 0, zp.length);
-        byte[] gdt = new byte[32];
-        ByteBuffer g = ByteBuffer.wrap(gdt).order(ByteOrder.LITTLE_ENDIAN);
-        g.putLong(BOOT_CS, FLAT_CODE);
-        g.putLong(BOOT_DS, FLAT_DATA);
+        byte[] gdt = gdt();
         phys.writeBytes(GDT, gdt, 0, gdt.length);
         if (initrd != null) phys.writeBytes(initrdAddr, initrd, 0, initrd.length);
 
         return new Loaded(zp, initrdAddr, initrdSize, protocol, new Entry(KERNEL, ZERO_PAGE, GDT, gdt.length - 1));
+    }
+
+    /** Our boot GDT (32 bytes, for GDT): null, null, flat code at BOOT_CS, flat data at BOOT_DS. */
+    public static byte[] gdt() {
+        byte[] gdt = new byte[32];
+        ByteBuffer g = ByteBuffer.wrap(gdt).order(ByteOrder.LITTLE_ENDIAN);
+        g.putLong(BOOT_CS, FLAT_CODE);
+        g.putLong(BOOT_DS, FLAT_DATA);
+        return gdt;
     }
 
     /** The e820 map the kernel sees: RAM below 640 KiB minus the EBDA, the BIOS area reserved, RAM above. */
