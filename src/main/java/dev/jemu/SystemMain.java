@@ -228,6 +228,10 @@ public final class SystemMain {
             int gsi = i;
             pc.gsi(i).connect(level -> k.setIrq(gsi, level));
         }
+        if (cfg.cpus() > 1) { // what firmware reads of the CPU count (the board was built for one: boardConfig)
+            pc.fwCfg().setCpus(cfg.cpus(), cfg.cpus());
+            pc.rtc().setByte(dev.jemu.machine.pc.PcCmos.CPUS, cfg.cpus() - 1);
+        }
         return k;
     }
 

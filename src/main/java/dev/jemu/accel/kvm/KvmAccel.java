@@ -176,11 +176,13 @@ public final class KvmAccel implements Accelerator, MachineControl {
                 resumeAps();
             }
         } finally {
+            // Kick the APs while their threads are sure to be alive (running or parked): a signal to a thread
+            // that has ended is undefined behaviour (a crash at exit)
+            for (int i = 1; i < loops.length; i++) loops[i].stop();
             synchronized (parkLock) {
                 finished = true;
                 parkLock.notifyAll();
             }
-            for (KvmCpuLoop l : loops) l.stop();
             timers.interrupt();
         }
     }

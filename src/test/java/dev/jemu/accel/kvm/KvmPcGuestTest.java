@@ -151,6 +151,27 @@ class KvmPcGuestTest {
         assertEquals(noReboot ? 0 : (0x11 << 1) | 1, r.status(), r::describe);
     }
 
+    /**
+     * kvm-smp.asm under -smp N: the BSP starts the APs with INIT/SIPI through its local APIC, each AP counts
+     * itself; "cpus N". jemu runs N vCPU threads under kvm (tcg emulates one CPU); QEMU's TCG is the oracle.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jemu kvm 1", "jemu kvm 2", "jemu kvm 4", "qemu tcg 2", "qemu tcg 4"})
+    void smpStartsEveryVcpu(String how) throws Exception {
+        String[] w = how.split(" ");
+        boolean qemu = w[0].equals("qemu");
+        if (qemu) assumeTrue(Processes.which("qemu-system-x86_64") != null, "qemu-system-x86_64 is not installed");
+        else assumeTrue(Jemu.isBuilt(), "target/classes is not built");
+        if (w[1].equals("kvm")) KvmTestMachine.assumeKvm();
+        List<String> args = List.of("-accel", w[1], "-smp", w[2], "-bios", image("kvm-smp").toString(), "-display",
+                "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=4");
+        List<String> cmd = new ArrayList<>(qemu ? List.of("qemu-system-x86_64") : Jemu.command("jemu-system-x86_64", List.of()));
+        cmd.addAll(args);
+        Run r = run(cmd, Map.of());
+        assertEquals("cpus " + w[2] + "\n", r.out(), r::describe);
+        assertEquals((0x11 << 1) | 1, r.status(), r::describe);
+    }
+
     /** The oracle: Debian's QEMU prints the same and ends with the same status. */
     @Test
     void qemuPrintsTheSame() throws Exception {
