@@ -4,7 +4,10 @@ import java.util.ArrayList;
 
 import dev.jemu.hw.nvram.FwCfg;
 
+import dev.jemu.accel.Accelerator;
 import dev.jemu.accel.Board;
+import dev.jemu.accel.kvm.KvmAccel;
+import dev.jemu.accel.kvm.KvmException;
 import dev.jemu.accel.MachineControl;
 import dev.jemu.accel.SystemCpu;
 import dev.jemu.accel.tcg.SyscpuBridge;
@@ -68,7 +71,7 @@ public final class SystemMain {
 
         // Host ends of the character devices, opened once per spec.
         Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
-        PcMachine pc = new PcMachine(cfg, spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
+        PcMachine pc = new PcMachine(boardConfig(cfg), spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
         if (kernel != null && !direct) LinuxBoot.loadForFirmware(pc.fwCfg(), kernel, initrd, cfg.append(), pc.memoryMap().belowFourG());
         SystemCpu sys = SyscpuBridge.create();
         TcgVcpu[] vcpu = new TcgVcpu[1];
@@ -143,8 +146,17 @@ public final class SystemMain {
                 sys.refreshModes(cpu);
             }
         };
-        vcpu[0] = new TcgVcpu(board, model(cfg), sys, cfg.noReboot(), cfg.noShutdown(), log);
-        TcgVcpu v = vcpu[0];
+        Accelerator v;
+        MachineControl control;
+        if (cfg.accel().equals("kvm")) {
+            KvmAccel k = startKvm(tool, cfg, pc, board);
+            v = k;
+            control = k;
+        } else {
+            vcpu[0] = new TcgVcpu(board, model(cfg), sys, cfg.noReboot(), cfg.noShutdown(), log);
+            v = vcpu[0];
+            control = vcpu[0];
+        }
 
         // Input: the first stdio serial gets the terminal (with QEMU's Ctrl-A commands under -nographic).
         StdioConsole console = null;
@@ -154,7 +166,7 @@ public final class SystemMain {
             Serial16550 s = serials.get(i);
             Chardevs.Host h = hosts.get(spec);
             if (h == null) continue;
-            java.util.function.IntConsumer in = b -> feed(v, s, b);
+            java.util.function.IntConsumer in = b -> feed(control, s, b);
             if ((spec.equals("stdio") || spec.equals("mon:stdio")) && console == null) {
                 console = new StdioConsole(tool, cfg.monitor().equals("stdio") || spec.startsWith("mon:"), System.out);
                 console.start(System.in, new StdioConsole.Target() {
@@ -163,7 +175,7 @@ public final class SystemMain {
                     }
 
                     public void sendBreak() {
-                        v.runLocked(s::receiveBreak);
+                        control.runLocked(s::receiveBreak);
                     }
 
                     public void quit() {
@@ -185,7 +197,7 @@ public final class SystemMain {
     }
 
     /** Hands a byte to the UART, waiting (without holding the machine) while its FIFO is full. */
-    private static void feed(TcgVcpu v, Serial16550 s, int b) {
+    private static void feed(MachineControl v, Serial16550 s, int b) {
         boolean[] done = new boolean[1];
         while (true) {
             v.runLocked(() -> {
@@ -201,6 +213,34 @@ public final class SystemMain {
                 return;
             }
         }
+    }
+
+    /**
+     * -accel kvm: the same board with its vCPUs on KVM (-smp N: N of them); the board's interrupt lines drive
+     * the kernel's PIC and I/O APIC. KVM failures are one line, as QEMU's.
+     */
+    private static KvmAccel startKvm(String tool, MachineConfig cfg, PcMachine pc, Board board) {
+        KvmAccel k;
+        try {
+            k = KvmAccel.create(board, new KvmAccel.Options(cfg.cpus(), cfg.cpuModel(), cfg.bits() == 64,
+                    cfg.noReboot(), cfg.noShutdown(), System.err, tool));
+        } catch (KvmException e) {
+            throw new ToolError("-accel kvm: " + e.getMessage());
+        }
+        for (int i = 0; i < PcMachine.GSI_COUNT; i++) {
+            int gsi = i;
+            pc.gsi(i).connect(level -> k.setIrq(gsi, level));
+        }
+        return k;
+    }
+
+    /** The board models one CPU (its MADT and fw_cfg): under -accel kvm -smp N the vCPUs are the accelerator's. */
+    private static MachineConfig boardConfig(MachineConfig c) {
+        if (c.cpus() <= 1) return c;
+        return new MachineConfig(c.ramBytes(), c.cpuModel(), 1, c.firmware(), c.dataDirs(), c.kernel(),
+                c.initrd(), c.append(), c.drives(), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
+                c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
+                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor());
     }
 
     /** The 32-bit boot protocol's entry state: protected mode, flat __BOOT_CS/__BOOT_DS, IF=0, ESI=zero page. */

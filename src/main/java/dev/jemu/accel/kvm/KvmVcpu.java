@@ -115,6 +115,15 @@ public final class KvmVcpu implements AutoCloseable {
         if (e < 0) throw new KvmException("KVM_NMI", e);
     }
 
+    /** kvm_mp_state values: running, or an AP waiting for INIT/SIPI (what APs are at power-on and after a reset). */
+    public static final int MP_RUNNABLE = 0, MP_UNINITIALIZED = 1;
+
+    /** KVM_SET_MP_STATE (in-kernel irqchip only). */
+    public void setMpState(int state) {
+        interrupt.set(JAVA_INT, 0, state);
+        check(KvmNative.ioctl(cap, fd, KvmNative.SET_MP_STATE, interrupt.address()), "KVM_SET_MP_STATE");
+    }
+
     // ---- registers ----
 
     /** KVM_GET_REGS into the local copy. */
