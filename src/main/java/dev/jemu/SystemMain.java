@@ -63,13 +63,16 @@ public final class SystemMain {
         }
         checkRam(cfg.ramBytes());
         byte[] kernel = cfg.kernel() == null ? null : LinuxBoot.readFile(cfg.kernel(), "kernel");
-        if (kernel != null && !LinuxBoot.isLinux(kernel) && Multiboot.findHeader(kernel) < 0) throw new ToolError("invalid kernel header");
-        // (a multiboot kernel's -initrd is a module list, read by Multiboot)
-        byte[] initrd = cfg.initrd() == null || (kernel != null && !LinuxBoot.isLinux(kernel)) ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
+        // multiboot kernels are loaded directly (their -initrd is a module list, read by Multiboot); Linux ones
+        // directly or through SeaBIOS and our option ROM (LinuxBoot.bootsDirectly says which)
+        boolean multiboot = kernel != null && !LinuxBoot.isLinux(kernel) && Multiboot.findHeader(kernel) >= 0;
+        boolean direct = kernel != null && (multiboot || LinuxBoot.bootsDirectly(kernel, cfg.firmware() != null));
+        byte[] initrd = cfg.initrd() == null || multiboot ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
 
         // Host ends of the character devices, opened once per spec.
         Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
         PcMachine pc = new PcMachine(boardConfig(cfg), spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
+        if (kernel != null && !direct) LinuxBoot.loadForFirmware(pc.fwCfg(), kernel, initrd, cfg.append(), pc.memoryMap().belowFourG());
         SystemCpu sys = SyscpuBridge.create();
         TcgVcpu[] vcpu = new TcgVcpu[1];
         Board board = new Board() {
@@ -110,8 +113,8 @@ public final class SystemMain {
             }
 
             public void boot(X86Cpu cpu) {
-                if (kernel == null) return;
-                if (!LinuxBoot.isLinux(kernel)) { // a multiboot kernel (checked above)
+                if (!direct) return; // no -kernel, or SeaBIOS loads it (LinuxBootRom)
+                if (multiboot) {
                     pc.firmwareInit();
                     Multiboot.Loaded m = Multiboot.load(pc.phys(), kernel, cfg.kernel().toString(),
                             cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(),
