@@ -43,7 +43,8 @@ final class KvmNative {
             INTERRUPT = ioc(IOC_WRITE, 0x86, 4), NMI = io(0x9a), GET_MSRS = ioc(IOC_READ | IOC_WRITE, 0x88, 8),
             SET_MSRS = ioc(IOC_WRITE, 0x89, 8), SET_CPUID2 = ioc(IOC_WRITE, 0x90, 8),
             SET_GSI_ROUTING = ioc(IOC_WRITE, 0x6a, 8), GET_MP_STATE = ioc(IOC_READ, 0x98, 4),
-            SET_MP_STATE = ioc(IOC_WRITE, 0x99, 4), SET_IRQCHIP = ioc(IOC_READ, 0x63, 520);
+            SET_MP_STATE = ioc(IOC_WRITE, 0x99, 4), SET_IRQCHIP = ioc(IOC_READ, 0x63, 520),
+            TRANSLATE = ioc(IOC_READ | IOC_WRITE, 0x85, 24), GET_DEBUGREGS = ioc(IOC_READ, 0xa1, 128);
 
     // ---- capabilities ----
     static final int CAP_IRQCHIP = 0, CAP_HLT = 1, CAP_USER_MEMORY = 3, CAP_SET_TSS_ADDR = 4, CAP_EXT_CPUID = 7,

@@ -84,6 +84,29 @@ class KvmCommandLineTest {
         assertEquals(1, r.exitCode());
     }
 
+    /**
+     * A guest KVM cannot run (it jumps into MMIO): QEMU's "KVM internal error" lines and register dump (the
+     * same text QEMU 7.2 prints for this guest here, but for the Code= bytes it reads from the VGA window),
+     * the guest stopped, status 1, no Java stack trace.
+     */
+    @Test
+    void kvmFailureIsQemusMessageAndRegisterDump() throws Exception {
+        KvmTestMachine.assumeKvm();
+        Path bios = KvmPcGuestTest.image("kvm-mmio-exec");
+        ProcessResult r = jemu(null, "-accel", "kvm", "-bios", bios.toString(), "-display", "none", "-serial", "stdio");
+        String err = r.stderrText();
+        assertEquals("X", r.stdoutText());
+        assertEquals(1, r.exitCode(), err);
+        assertTrue(err.contains("KVM internal error. Suberror: 1\nextra data[0]: 0x"), err);
+        assertTrue(err.contains("\nemulation failure\nEAX=00000058 EBX=00000000 ECX=00000000 EDX="), err);
+        assertTrue(err.contains("\nEIP=00000000 EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 HLT=0\n"), err);
+        assertTrue(err.contains("\nCS =a000 000a0000 0000ffff 00009b00\n"), err);
+        assertTrue(err.contains("\nCR0=60000010 CR2=00000000 CR3=00000000 CR4=00000000\n"
+                + "DR0=0000000000000000 DR1=0000000000000000 DR2=0000000000000000 DR3=0000000000000000 \n"
+                + "DR6=00000000ffff0ff0 DR7=0000000000000400\nEFER=0000000000000000\nCode=<??> ?? ??"), err);
+        assertTrue(!err.contains("Exception") && !err.contains("\tat "), err);
+    }
+
     @Test
     void acceleratorHelpListsWhatThisHostHas() {
         ProcessResult r = jemu(null, "-accel", "help");

@@ -51,9 +51,14 @@ class KvmPcGuestTest {
     }
 
     static Path image() throws IOException {
+        return image("kvm-pc");
+    }
+
+    /** tests/guests/NAME.asm assembled into a temporary -bios image. */
+    static Path image(String name) throws IOException {
         assumeTrue(Processes.which("nasm") != null, "nasm is not installed (scripts/install-deps)");
-        Path p = Files.createTempFile("kvm-pc", ".bin");
-        Files.write(p, SystemHarness.assemble("kvm-pc"));
+        Path p = Files.createTempFile(name, ".bin");
+        Files.write(p, SystemHarness.assemble(name));
         p.toFile().deleteOnExit();
         return p;
     }
@@ -120,6 +125,30 @@ class KvmPcGuestTest {
             assertTrue(r.idleCpuNs() < r.idleWallNs() / 4, () -> "the halted guest kept the host busy: "
                     + r.idleCpuNs() / 1e6 + " ms CPU in " + r.idleWallNs() / 1e6 + " ms\n" + r.describe());
         }
+    }
+
+    /**
+     * kvm-reset.asm: a keyboard-controller reset from protected mode brings the machine back to the reset
+     * vector in real mode (devices, interrupt controllers, vCPU state; CMOS RAM kept); -no-reboot ends the
+     * emulator instead. The same under tcg, kvm and QEMU.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jemu tcg", "jemu kvm", "jemu tcg -no-reboot", "jemu kvm -no-reboot", "qemu tcg",
+            "qemu tcg -no-reboot"})
+    void resetRestartsTheGuestOrEndsWithNoReboot(String how) throws Exception {
+        String[] w = how.split(" ");
+        boolean qemu = w[0].equals("qemu"), noReboot = w.length > 2;
+        if (qemu) assumeTrue(Processes.which("qemu-system-x86_64") != null, "qemu-system-x86_64 is not installed");
+        else assumeTrue(Jemu.isBuilt(), "target/classes is not built");
+        if (w[1].equals("kvm")) KvmTestMachine.assumeKvm();
+        List<String> args = new ArrayList<>(List.of("-accel", w[1], "-bios", image("kvm-reset").toString(), "-display",
+                "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=4"));
+        if (noReboot) args.add("-no-reboot");
+        List<String> cmd = qemu ? new ArrayList<>(List.of("qemu-system-x86_64")) : new ArrayList<>(Jemu.command("jemu-system-x86_64", List.of()));
+        cmd.addAll(args);
+        Run r = run(cmd, Map.of());
+        assertEquals(noReboot ? "boot 1\npm\n" : "boot 1\npm\nboot 2\n", r.out(), r::describe);
+        assertEquals(noReboot ? 0 : (0x11 << 1) | 1, r.status(), r::describe);
     }
 
     /** The oracle: Debian's QEMU prints the same and ends with the same status. */
