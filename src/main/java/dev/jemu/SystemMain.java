@@ -119,6 +119,7 @@ public final class SystemMain {
                     Multiboot.Loaded m = Multiboot.load(pc.phys(), kernel, cfg.kernel().toString(),
                             cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(),
                             PcFirmwareConfig.e820(pc.memoryMap()), cfg.bits() == 64);
+                    for (String w : m.warnings()) System.err.println(tool + ": warning: " + w);
                     enter32(cpu, new LinuxBoot.Entry(m.entry(), 0, LinuxBoot.GDT, 31));
                     pc.phys().writeBytes(LinuxBoot.GDT, LinuxBoot.gdt(), 0, 32);
                     cpu.regs[X86Cpu.RAX] = Multiboot.BOOTLOADER_MAGIC;
