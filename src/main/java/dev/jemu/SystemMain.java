@@ -119,6 +119,7 @@ public final class SystemMain {
                     Multiboot.Loaded m = Multiboot.load(pc.phys(), kernel, cfg.kernel().toString(),
                             cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(),
                             PcFirmwareConfig.e820(pc.memoryMap()), cfg.bits() == 64);
+                    for (String w : m.warnings()) System.err.println(tool + ": warning: " + w);
                     enter32(cpu, new LinuxBoot.Entry(m.entry(), 0, LinuxBoot.GDT, 31));
                     pc.phys().writeBytes(LinuxBoot.GDT, LinuxBoot.gdt(), 0, 32);
                     cpu.regs[X86Cpu.RAX] = Multiboot.BOOTLOADER_MAGIC;
@@ -274,13 +275,25 @@ public final class SystemMain {
         CpuModel m = CpuModel.max().forSystem(true); // the pc board has a local APIC
         switch (cfg.cpuModel()) {
             case "qemu64", "kvm64" -> m.features1Ecx &= CpuModel.SSE3 | CpuModel.CX16;
-            case "qemu32", "kvm32" -> {
-                m.features1Ecx &= CpuModel.SSE3;
-                m.ext1Edx &= ~CpuModel.LM;
-            }
+            case "qemu32", "kvm32" -> m = qemu32(cfg.cpuModel());
             default -> { }
         }
         if (cfg.bits() == 32) m.ext1Edx &= ~CpuModel.LM;
+        return m;
+    }
+
+    /**
+     * QEMU's qemu32 (jemu-system-i386's default): a GenuineIntel family 6 model 6 with the Pentium Pro feature
+     * set plus SSE3 (no MTRR, no NX, no long mode) and the hypervisor bit, so that a 32-bit kernel takes the same paths as under
+     * qemu-system-i386 (an AMD vendor sends it through AMD-only MSRs).
+     */
+    static CpuModel qemu32(String name) {
+        CpuModel m = new CpuModel(name, "GenuineIntel", 6, 6, 3);
+        m.features1Edx = CpuModel.FPU | CpuModel.DE | CpuModel.PSE | CpuModel.TSC | CpuModel.MSR | CpuModel.MCE
+                | CpuModel.CX8 | CpuModel.PGE | CpuModel.CMOV | CpuModel.PAT | CpuModel.FXSR | CpuModel.MMX
+                | CpuModel.SSE | CpuModel.SSE2 | CpuModel.PAE | CpuModel.SEP | CpuModel.APIC;
+        m.features1Ecx = CpuModel.SSE3 | 1 << 31; // QEMU sets the hypervisor bit on every model
+        m.brand = "QEMU Virtual CPU version 2.5+";
         return m;
     }
 
