@@ -2,8 +2,9 @@
 ; (-fda), a hard disk (-hda) or an El Torito floppy-emulation CD, with the BIOS drive number in DL. Through
 ; the BIOS disk services (INT 13h) it reads the image's second sector (CHS 0/0/2, text that starts with
 ; "JEMU-DATA"), writes its third sector (CHS 0/0/3: "JEMU-WRITTEN" and the drive number), reads it back,
-; reports each step on COM1 and ends with the marker line and an ACPI power-off (PM1a control at 0x604,
-; which SeaBIOS enables; S5 is SLP_TYP 0 in QEMU's DSDT), so jemu and QEMU both exit with status 0.
+; reports each step on COM1 and on isa-debugcon at 0xe9 (a channel SeaBIOS's own serial console does not
+; share), and ends with the marker line and an ACPI power-off (PM1a control at 0x604, which SeaBIOS enables;
+; S5 is SLP_TYP 0 in QEMU's DSDT), so that jemu and QEMU both exit with status 0.
 ; Lines: "JEMU-BOOT drive=XX", "read: <sector 2 text>", then "write: ok", "write: error XX" (the BIOS
 ; refused) or "write: lost" (accepted but not kept: an emulated El Torito floppy), "JEMU-GUEST-UP"; or
 ; "error: read failed".
@@ -109,6 +110,7 @@ putc:
         pop ax
         mov dx, 0x3f8
         out dx, al
+        out 0xe9, al                    ; and isa-debugcon (if any): a channel SeaBIOS's sercon does not share
         pop dx
         ret
 
