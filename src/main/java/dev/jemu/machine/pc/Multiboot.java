@@ -37,7 +37,7 @@ public final class Multiboot {
     static final String BOOTLOADER = "qemu";
 
     /** Where things went (tests) and the entry point. */
-    public record Loaded(long loadAddr, long entry, long bufSize, int modules, byte[] mbi) {}
+    public record Loaded(long loadAddr, long entry, long bufSize, int modules, byte[] mbi, List<String> warnings) {}
 
     private Multiboot() {}
 
@@ -60,7 +60,8 @@ public final class Multiboot {
         int h = findHeader(kernel);
         if (h < 0) throw new ToolError("invalid kernel header");
         int flags = LinuxBoot.le32(kernel, h + 4);
-        if ((flags & FLAG_VBE) != 0) System.err.println("warning: multiboot knows VBE. we don't");
+        List<String> warnings = new ArrayList<>();
+        if ((flags & FLAG_VBE) != 0) warnings.add("multiboot knows VBE. we don't"); // QEMU's words
         byte[] buf;
         long loadAddr, entry;
         if ((flags & FLAG_AOUT_KLUDGE) == 0) {
@@ -162,7 +163,7 @@ public final class Multiboot {
         for (int i = 0; i < modData.size(); i++) phys.writeBytes(loadAddr + modAt.get(i)[0], modData.get(i), 0, modData.get(i).length);
         phys.writeBytes(MMAP, mm.array(), 0, mm.capacity());
         phys.writeBytes(MBI, mbi, 0, mbi.length);
-        return new Loaded(loadAddr, entry, bufSize, mods.size(), mbi);
+        return new Loaded(loadAddr, entry, bufSize, mods.size(), mbi, warnings);
     }
 
     /** QEMU's get_opt_value split of the -initrd string: commas separate, ",," is a comma. */
