@@ -194,6 +194,24 @@ public final class SystemMain {
         } finally {
             if (c != null) c.restore();
             System.out.flush();
+            screendumpAtExit(pc);
+        }
+    }
+
+    /**
+     * A test aid until the monitor has {@code screendump}: with JEMU_SCREENDUMP=FILE set, the screen as it is when
+     * the machine ends (power-off, SIGTERM, quit) goes to FILE as QEMU's screendump renders it (PNG), and a text
+     * screen's characters to FILE.txt.
+     */
+    private static void screendumpAtExit(PcMachine pc) {
+        String file = System.getenv("JEMU_SCREENDUMP");
+        if (file == null || file.isEmpty()) return;
+        try {
+            dev.jemu.ui.Screendump.save(pc.vga(), java.nio.file.Path.of(file));
+            String text = dev.jemu.ui.Screendump.text(pc.vga());
+            if (text != null) Files.writeString(java.nio.file.Path.of(file + ".txt"), text);
+        } catch (IOException e) {
+            System.err.println("jemu: screendump to " + file + ": " + reason(e));
         }
     }
 
