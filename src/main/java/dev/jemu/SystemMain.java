@@ -201,6 +201,24 @@ public final class SystemMain {
         } finally {
             if (c != null) c.restore();
             System.out.flush();
+            screendumpAtExit(pc);
+        }
+    }
+
+    /**
+     * A test aid until the monitor has {@code screendump}: with JEMU_SCREENDUMP=FILE set, the screen as it is when
+     * the machine ends (power-off, SIGTERM, quit) goes to FILE as QEMU's screendump renders it (PNG), and a text
+     * screen's characters to FILE.txt.
+     */
+    private static void screendumpAtExit(PcMachine pc) {
+        String file = System.getenv("JEMU_SCREENDUMP");
+        if (file == null || file.isEmpty()) return;
+        try {
+            dev.jemu.ui.Screendump.save(pc.vga(), java.nio.file.Path.of(file));
+            String text = dev.jemu.ui.Screendump.text(pc.vga());
+            if (text != null) Files.writeString(java.nio.file.Path.of(file + ".txt"), text);
+        } catch (IOException e) {
+            System.err.println("jemu: screendump to " + file + ": " + reason(e));
         }
     }
 
@@ -238,6 +256,10 @@ public final class SystemMain {
         for (int i = 0; i < PcMachine.GSI_COUNT; i++) {
             int gsi = i;
             pc.gsi(i).connect(level -> k.setIrq(gsi, level));
+        }
+        if (cfg.cpus() > 1) { // what firmware reads of the CPU count (the board was built for one: boardConfig)
+            pc.fwCfg().setCpus(cfg.cpus(), cfg.cpus());
+            pc.rtc().setByte(dev.jemu.machine.pc.PcCmos.CPUS, cfg.cpus() - 1);
         }
         return k;
     }
@@ -278,13 +300,25 @@ public final class SystemMain {
         CpuModel m = CpuModel.max().forSystem(true); // the pc board has a local APIC
         switch (cfg.cpuModel()) {
             case "qemu64", "kvm64" -> m.features1Ecx &= CpuModel.SSE3 | CpuModel.CX16;
-            case "qemu32", "kvm32" -> {
-                m.features1Ecx &= CpuModel.SSE3;
-                m.ext1Edx &= ~CpuModel.LM;
-            }
+            case "qemu32", "kvm32" -> m = qemu32(cfg.cpuModel());
             default -> { }
         }
         if (cfg.bits() == 32) m.ext1Edx &= ~CpuModel.LM;
+        return m;
+    }
+
+    /**
+     * QEMU's qemu32 (jemu-system-i386's default): a GenuineIntel family 6 model 6 with the Pentium Pro feature
+     * set plus SSE3 (no MTRR, no NX, no long mode) and the hypervisor bit, so that a 32-bit kernel takes the same paths as under
+     * qemu-system-i386 (an AMD vendor sends it through AMD-only MSRs).
+     */
+    static CpuModel qemu32(String name) {
+        CpuModel m = new CpuModel(name, "GenuineIntel", 6, 6, 3);
+        m.features1Edx = CpuModel.FPU | CpuModel.DE | CpuModel.PSE | CpuModel.TSC | CpuModel.MSR | CpuModel.MCE
+                | CpuModel.CX8 | CpuModel.PGE | CpuModel.CMOV | CpuModel.PAT | CpuModel.FXSR | CpuModel.MMX
+                | CpuModel.SSE | CpuModel.SSE2 | CpuModel.PAE | CpuModel.SEP | CpuModel.APIC;
+        m.features1Ecx = CpuModel.SSE3 | 1 << 31; // QEMU sets the hypervisor bit on every model
+        m.brand = "QEMU Virtual CPU version 2.5+";
         return m;
     }
 

@@ -136,19 +136,51 @@ class KvmPcGuestTest {
     @ValueSource(strings = {"jemu tcg", "jemu kvm", "jemu tcg -no-reboot", "jemu kvm -no-reboot", "qemu tcg",
             "qemu tcg -no-reboot"})
     void resetRestartsTheGuestOrEndsWithNoReboot(String how) throws Exception {
+        boolean noReboot = how.endsWith("-no-reboot");
+        List<String> args = new ArrayList<>(List.of("-bios", image("kvm-reset").toString()));
+        if (noReboot) args.add("-no-reboot");
+        Run r = runAs(how, args);
+        assertEquals(noReboot ? "boot 1\npm\n" : "boot 1\npm\nboot 2\n", r.out(), r::describe);
+        assertEquals(noReboot ? 0 : (0x11 << 1) | 1, r.status(), r::describe);
+    }
+
+    /**
+     * kvm-smp.asm under -smp N: the BSP starts the APs with INIT/SIPI through its local APIC, each AP counts
+     * itself; "cpus N". jemu runs N vCPU threads under kvm (tcg emulates one CPU); QEMU's TCG is the oracle.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jemu kvm 1", "jemu kvm 2", "jemu kvm 4", "qemu tcg 2", "qemu tcg 4"})
+    void smpStartsEveryVcpu(String how) throws Exception {
         String[] w = how.split(" ");
-        boolean qemu = w[0].equals("qemu"), noReboot = w.length > 2;
+        Run r = runAs(how, List.of("-smp", w[2], "-bios", image("kvm-smp").toString()));
+        assertEquals("cpus " + w[2] + "\n", r.out(), r::describe);
+        assertEquals((0x11 << 1) | 1, r.status(), r::describe);
+    }
+
+    /** kvm-multiboot.asm with -kernel: the loader's 32-bit entry state reaches the guest the same on every accelerator. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jemu tcg", "jemu kvm", "qemu tcg"})
+    void multibootKernelEntryState(String how) throws Exception {
+        Run r = runAs(how, List.of("-kernel", image("kvm-multiboot").toString()));
+        assertEquals("multiboot ok\n", r.out(), r::describe);
+        assertEquals((0x11 << 1) | 1, r.status(), r::describe);
+    }
+
+    /**
+     * Runs {@code how} ("jemu kvm", "jemu tcg", "qemu tcg"; skipped visibly where that runner is missing) with
+     * {@code args} after -accel, the serial port on stdout and isa-debug-exit at 0xf4.
+     */
+    static Run runAs(String how, List<String> args) throws Exception {
+        String[] w = how.split(" ");
+        boolean qemu = w[0].equals("qemu");
         if (qemu) assumeTrue(Processes.which("qemu-system-x86_64") != null, "qemu-system-x86_64 is not installed");
         else assumeTrue(Jemu.isBuilt(), "target/classes is not built");
         if (w[1].equals("kvm")) KvmTestMachine.assumeKvm();
-        List<String> args = new ArrayList<>(List.of("-accel", w[1], "-bios", image("kvm-reset").toString(), "-display",
-                "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=4"));
-        if (noReboot) args.add("-no-reboot");
-        List<String> cmd = qemu ? new ArrayList<>(List.of("qemu-system-x86_64")) : new ArrayList<>(Jemu.command("jemu-system-x86_64", List.of()));
+        List<String> cmd = new ArrayList<>(qemu ? List.of("qemu-system-x86_64") : Jemu.command("jemu-system-x86_64", List.of()));
+        cmd.addAll(List.of("-accel", w[1], "-display", "none", "-serial", "stdio", "-device",
+                "isa-debug-exit,iobase=0xf4,iosize=4"));
         cmd.addAll(args);
-        Run r = run(cmd, Map.of());
-        assertEquals(noReboot ? "boot 1\npm\n" : "boot 1\npm\nboot 2\n", r.out(), r::describe);
-        assertEquals(noReboot ? 0 : (0x11 << 1) | 1, r.status(), r::describe);
+        return run(cmd, Map.of());
     }
 
     /** The oracle: Debian's QEMU prints the same and ends with the same status. */
