@@ -63,16 +63,23 @@ public final class SystemMain {
         }
         checkRam(cfg.ramBytes());
         byte[] kernel = cfg.kernel() == null ? null : LinuxBoot.readFile(cfg.kernel(), "kernel");
-        // multiboot kernels are loaded directly (their -initrd is a module list, read by Multiboot); Linux ones
-        // directly or through SeaBIOS and our option ROM (LinuxBoot.bootsDirectly says which)
+        // multiboot kernels (their -initrd is a module list, read by Multiboot) are loaded directly, or with -bios
+        // through SeaBIOS and MultibootRom; Linux ones directly or through SeaBIOS and LinuxBootRom
+        // (LinuxBoot.bootsDirectly says which)
         boolean multiboot = kernel != null && !LinuxBoot.isLinux(kernel) && Multiboot.findHeader(kernel) >= 0;
-        boolean direct = kernel != null && (multiboot || LinuxBoot.bootsDirectly(kernel, cfg.firmware() != null));
+        boolean direct = kernel != null && (multiboot ? cfg.firmware() == null : LinuxBoot.bootsDirectly(kernel, cfg.firmware() != null));
         byte[] initrd = cfg.initrd() == null || multiboot ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
 
         // Host ends of the character devices, opened once per spec.
         Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
         PcMachine pc = new PcMachine(boardConfig(cfg), spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
-        if (kernel != null && !direct) LinuxBoot.loadForFirmware(pc.fwCfg(), kernel, initrd, cfg.append(), pc.memoryMap().belowFourG());
+        if (kernel != null && !direct && multiboot) {
+            for (String w : Multiboot.loadForFirmware(pc.fwCfg(), kernel, cfg.kernel().toString(),
+                    cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(), PcFirmwareConfig.e820(pc.memoryMap())))
+                System.err.println(tool + ": warning: " + w);
+        } else if (kernel != null && !direct) {
+            LinuxBoot.loadForFirmware(pc.fwCfg(), kernel, initrd, cfg.append(), pc.memoryMap().belowFourG());
+        }
         SystemCpu sys = SyscpuBridge.create();
         TcgVcpu[] vcpu = new TcgVcpu[1];
         Board board = new Board() {
@@ -194,6 +201,24 @@ public final class SystemMain {
         } finally {
             if (c != null) c.restore();
             System.out.flush();
+            screendumpAtExit(pc);
+        }
+    }
+
+    /**
+     * A test aid until the monitor has {@code screendump}: with JEMU_SCREENDUMP=FILE set, the screen as it is when
+     * the machine ends (power-off, SIGTERM, quit) goes to FILE as QEMU's screendump renders it (PNG), and a text
+     * screen's characters to FILE.txt.
+     */
+    private static void screendumpAtExit(PcMachine pc) {
+        String file = System.getenv("JEMU_SCREENDUMP");
+        if (file == null || file.isEmpty()) return;
+        try {
+            dev.jemu.ui.Screendump.save(pc.vga(), java.nio.file.Path.of(file));
+            String text = dev.jemu.ui.Screendump.text(pc.vga());
+            if (text != null) Files.writeString(java.nio.file.Path.of(file + ".txt"), text);
+        } catch (IOException e) {
+            System.err.println("jemu: screendump to " + file + ": " + reason(e));
         }
     }
 

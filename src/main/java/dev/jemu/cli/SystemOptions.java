@@ -433,13 +433,16 @@ public final class SystemOptions {
         return withDrives(partial);
     }
 
-    /** Drives through storage's parser (cli/DriveOptions), in command-line order; bare image names are -hda. */
+    /**
+     * Drives through storage's parser (cli/DriveOptions), in command-line order; bare image names are -hda. QEMU's
+     * default drives (an empty IDE CD-ROM, an empty floppy drive A) fill their places unless -nodefaults: SeaBIOS
+     * then lists them as QEMU's does.
+     */
     private MachineConfig withDrives(MachineConfig c) {
-        if (driveArgs.isEmpty()) return c;
         DriveOptions parser = new DriveOptions(w -> System.err.println(tool + ": " + w));
         for (String[] d : driveArgs) parser.add("-" + d[0], d[1]);
         return new MachineConfig(c.ramBytes(), c.cpuModel(), c.cpus(), c.firmware(), c.dataDirs(), c.kernel(),
-                c.initrd(), c.append(), parser.drives(), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
+                c.initrd(), c.append(), DriveOptions.withDefaults(parser.drives(), nodefaults), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
                 c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
                 c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor());
     }

@@ -182,8 +182,18 @@ class SystemOptionsTest {
         Path disk = java.nio.file.Files.write(dir.resolve("disk.img"), new byte[1024]);
         Path cd = java.nio.file.Files.write(dir.resolve("cd.iso"), new byte[4096]);
         MachineConfig c = parse(disk.toString(), "-cdrom", cd.toString());
-        assertEquals(2, c.drives().size());
+        assertEquals(3, c.drives().size());
         assertEquals(disk, c.drives().get(0).file());
         assertEquals("cdrom", c.drives().get(1).media());
+        // QEMU's default empty floppy drive A (SeaBIOS lists it, as under QEMU)
+        assertEquals(new MachineConfig.Drive(null, "raw", "floppy", "disk", 0, false), c.drives().get(2));
+        assertEquals(2, parse(disk.toString(), "-cdrom", cd.toString(), "-nodefaults").drives().size());
+    }
+
+    @Test
+    void defaultDrivesAreQemus() {
+        assertEquals(List.of(new MachineConfig.Drive(null, "raw", "ide", "cdrom", 2, true),
+                new MachineConfig.Drive(null, "raw", "floppy", "disk", 0, false)), parse().drives());
+        assertEquals(List.of(), parse("-nodefaults").drives());
     }
 }
