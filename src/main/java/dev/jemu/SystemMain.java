@@ -63,16 +63,23 @@ public final class SystemMain {
         }
         checkRam(cfg.ramBytes());
         byte[] kernel = cfg.kernel() == null ? null : LinuxBoot.readFile(cfg.kernel(), "kernel");
-        // multiboot kernels are loaded directly (their -initrd is a module list, read by Multiboot); Linux ones
-        // directly or through SeaBIOS and our option ROM (LinuxBoot.bootsDirectly says which)
+        // multiboot kernels (their -initrd is a module list, read by Multiboot) are loaded directly, or with -bios
+        // through SeaBIOS and MultibootRom; Linux ones directly or through SeaBIOS and LinuxBootRom
+        // (LinuxBoot.bootsDirectly says which)
         boolean multiboot = kernel != null && !LinuxBoot.isLinux(kernel) && Multiboot.findHeader(kernel) >= 0;
-        boolean direct = kernel != null && (multiboot || LinuxBoot.bootsDirectly(kernel, cfg.firmware() != null));
+        boolean direct = kernel != null && (multiboot ? cfg.firmware() == null : LinuxBoot.bootsDirectly(kernel, cfg.firmware() != null));
         byte[] initrd = cfg.initrd() == null || multiboot ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
 
         // Host ends of the character devices, opened once per spec.
         Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
         PcMachine pc = new PcMachine(boardConfig(cfg), spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
-        if (kernel != null && !direct) LinuxBoot.loadForFirmware(pc.fwCfg(), kernel, initrd, cfg.append(), pc.memoryMap().belowFourG());
+        if (kernel != null && !direct && multiboot) {
+            for (String w : Multiboot.loadForFirmware(pc.fwCfg(), kernel, cfg.kernel().toString(),
+                    cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(), PcFirmwareConfig.e820(pc.memoryMap())))
+                System.err.println(tool + ": warning: " + w);
+        } else if (kernel != null && !direct) {
+            LinuxBoot.loadForFirmware(pc.fwCfg(), kernel, initrd, cfg.append(), pc.memoryMap().belowFourG());
+        }
         SystemCpu sys = SyscpuBridge.create();
         TcgVcpu[] vcpu = new TcgVcpu[1];
         Board board = new Board() {

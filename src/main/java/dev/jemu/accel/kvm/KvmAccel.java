@@ -175,6 +175,10 @@ public final class KvmAccel implements Accelerator, MachineControl {
                 }
                 resumeAps();
             }
+        } catch (KvmException e) {
+            // a KVM call outside KVM_RUN failed (a memory slot on a map change, an IRQ line, a reset): one line
+            opt.err().println(opt.tool() + ": " + e.getMessage());
+            return 1;
         } finally {
             // Kick the APs while their threads are sure to be alive (running or parked): a signal to a thread
             // that has ended is undefined behaviour (a crash at exit)
@@ -191,7 +195,13 @@ public final class KvmAccel implements Accelerator, MachineControl {
     private void apThread(int id) {
         long seen = 0;
         while (true) {
-            KvmCpuLoop.Stop s = loops[id].run();
+            KvmCpuLoop.Stop s;
+            try {
+                s = loops[id].run();
+            } catch (KvmException e) {
+                opt.err().println(opt.tool() + ": " + e.getMessage());
+                s = KvmCpuLoop.Stop.ERROR;
+            }
             if (s != KvmCpuLoop.Stop.REQUESTED) loops[0].stop(s);
             synchronized (parkLock) {
                 parked++;

@@ -2,8 +2,6 @@ package dev.jemu.machine.pc;
 
 import dev.jemu.hw.nvram.FwCfg;
 
-import java.util.HexFormat;
-
 /**
  * Our Linux boot option ROM, the role QEMU's linuxboot_dma.bin plays (QEMU's own ROM files are not used): SeaBIOS
  * loads it from fw_cfg file {@value #FILE}, runs it first because "bootorder" names it ({@value #BOOT_PATH}), and
@@ -11,14 +9,13 @@ import java.util.HexFormat;
  * INITRD_*; see {@link LinuxBoot#loadForFirmware}) to their addresses with fw_cfg DMA, then enters the kernel's
  * real-mode setup code with the BIOS services in place. The bytes below are nasm's output for
  * tests/optionrom/linuxboot.asm, shown with its listing; LinuxBootRomTest re-assembles the source (when nasm is
- * installed) and compares. {@link #image()} fills in the size byte and the PnP header and ROM checksums, so
- * nothing is built with nasm at build time.
+ * installed) and compares. {@link OptionRom} fills in the size byte and the PnP header and ROM checksums,
+ * so nothing is built with nasm at build time.
  */
 public final class LinuxBootRom {
     public static final String FILE = "genroms/linuxboot.bin";
     /** The device path SeaBIOS matches against "bootorder" for this ROM (QEMU's /rom@genroms/NAME). */
-    public static final String BOOT_PATH = "/rom@" + FILE;
-    static final int PNP = 0x1c, PNP_LENGTH = 32;
+    public static final String BOOT_PATH = OptionRom.bootPath(FILE);
 
     private LinuxBootRom() {
     }
@@ -173,27 +170,13 @@ public final class LinuxBootRom {
             + "4C696E7578206C6F61"                 // 0131  product:      db 'Linux loader', 0
             + "64657200";                          // 013a
 
-    /** The ROM as SeaBIOS wants it: padded to 512 bytes, size byte set, PnP header and whole-ROM sums zero. */
+    /** The ROM image SeaBIOS loads. */
     public static byte[] image() {
-        byte[] code = HexFormat.of().parseHex(CODE);
-        byte[] rom = new byte[(code.length + 1 + 511) & -512];
-        System.arraycopy(code, 0, rom, 0, code.length);
-        rom[2] = (byte) (rom.length / 512);
-        rom[PNP + 9] = (byte) -sum(rom, PNP, PNP_LENGTH);
-        rom[rom.length - 1] = (byte) -sum(rom, 0, rom.length);
-        return rom;
-    }
-
-    static int sum(byte[] b, int off, int len) {
-        int s = 0;
-        for (int i = off; i < off + len; i++) s += b[i];
-        return s & 0xff;
+        return OptionRom.image(CODE);
     }
 
     /** Hands the ROM to SeaBIOS and makes it the first boot entry. */
     public static void install(FwCfg fw) {
-        fw.addFile(FILE, image());
-        byte[] order = (BOOT_PATH + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        if (!fw.modifyFile("bootorder", order)) fw.addFile("bootorder", order);
+        OptionRom.install(fw, FILE, image());
     }
 }

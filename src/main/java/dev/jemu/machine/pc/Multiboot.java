@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * -kernel for a multiboot v1 kernel, as QEMU 7.2's hw/i386/multiboot.c lays it out, but loaded directly (QEMU
- * copies the same buffer through its multiboot.bin option ROM; no firmware code runs here):
+ * -kernel for a multiboot v1 kernel, as QEMU 7.2's hw/i386/multiboot.c lays it out. QEMU copies the buffer
+ * through its multiboot option ROM; we load it directly by default (no firmware code runs: faster, and the
+ * kernel sees the e820 map SeaBIOS would give), and through SeaBIOS and our {@link MultibootRom} when the user
+ * names the firmware with -bios (then BIOS services such as BIOS32/PCI BIOS are there, as under QEMU):
  * <ul>
  * <li>the header is the first 0x1BADB002 with a valid checksum at a 4-byte boundary of the first 8 KiB;</li>
  * <li>with flag 16 (a.out kludge) the image is loaded from the file at load_addr per header_addr/load_end_addr,
@@ -57,6 +59,38 @@ public final class Multiboot {
      */
     public static Loaded load(PhysMemory phys, byte[] kernel, String kernelName, String initrd, String cmdline,
                               List<FwCfg.E820Entry> e820, boolean amdHole) {
+        Image im = prepare(kernel, kernelName, initrd, cmdline, e820, amdHole);
+        long top = 0;
+        for (FwCfg.E820Entry e : e820) if (e.type() == FwCfg.E820Entry.RAM) top = Math.max(top, e.address() + e.length());
+        if (im.loadAddr + im.image.length > top) throw new ToolError("kernel does not fit in RAM (needs up to 0x"
+                + Long.toHexString(im.loadAddr + im.image.length) + ", RAM ends at 0x" + Long.toHexString(top) + ")");
+        phys.writeBytes(im.loadAddr, im.image, 0, im.image.length);
+        phys.writeBytes(MMAP, im.mmap, 0, im.mmap.length);
+        phys.writeBytes(MBI, im.mbi, 0, im.mbi.length);
+        return new Loaded(im.loadAddr, im.entry, im.image.length, im.modules, im.mbi, im.warnings);
+    }
+
+    /**
+     * The same kernel for {@link MultibootRom} (through SeaBIOS, as QEMU boots every multiboot kernel): the buffer
+     * in fw_cfg KERNEL_ADDR/SIZE/DATA with the entry in KERNEL_ENTRY, the mbi in INITRD_ADDR/SIZE/DATA; the ROM
+     * fills the memory map and mem_upper from the BIOS's e820.
+     */
+    public static List<String> loadForFirmware(FwCfg fw, byte[] kernel, String kernelName, String initrd, String cmdline,
+                                               List<FwCfg.E820Entry> e820) {
+        Image im = prepare(kernel, kernelName, initrd, cmdline, e820, false);
+        ByteBuffer.wrap(im.mbi).order(ByteOrder.LITTLE_ENDIAN).putInt(44, 0); // mmap_length: the ROM's
+        fw.addI32(FwCfg.KERNEL_ENTRY, im.entry);
+        fw.setKernel(im.loadAddr, im.image);
+        fw.setInitrd(MBI, im.mbi);
+        MultibootRom.install(fw);
+        return im.warnings;
+    }
+
+    /** A kernel laid out for loading: the buffer at loadAddr (kernel, module list, strings, modules), mbi, mmap. */
+    record Image(long loadAddr, long entry, byte[] image, byte[] mbi, byte[] mmap, int modules, List<String> warnings) {}
+
+    static Image prepare(byte[] kernel, String kernelName, String initrd, String cmdline, List<FwCfg.E820Entry> e820,
+                         boolean amdHole) {
         int h = findHeader(kernel);
         if (h < 0) throw new ToolError("invalid kernel header");
         int flags = LinuxBoot.le32(kernel, h + 4);
@@ -152,18 +186,11 @@ public final class Multiboot {
         b.putInt(48, (int) MMAP);
         b.putInt(64, (int) (loadAddr + offBootloader));
 
-        for (long[] range : new long[][]{{loadAddr, loadAddr + bufSize}}) {
-            long top = 0;
-            for (FwCfg.E820Entry e : e820) if (e.type() == FwCfg.E820Entry.RAM) top = Math.max(top, e.address() + e.length());
-            if (range[1] > top) throw new ToolError("kernel does not fit in RAM (needs up to 0x" + Long.toHexString(range[1])
-                    + ", RAM ends at 0x" + Long.toHexString(top) + ")");
-        }
-        phys.writeBytes(loadAddr, buf, 0, buf.length);
-        phys.writeBytes(loadAddr + offMbinfo, tail, 0, tail.length);
-        for (int i = 0; i < modData.size(); i++) phys.writeBytes(loadAddr + modAt.get(i)[0], modData.get(i), 0, modData.get(i).length);
-        phys.writeBytes(MMAP, mm.array(), 0, mm.capacity());
-        phys.writeBytes(MBI, mbi, 0, mbi.length);
-        return new Loaded(loadAddr, entry, bufSize, mods.size(), mbi, warnings);
+        byte[] image = new byte[Math.toIntExact(bufSize)];
+        System.arraycopy(buf, 0, image, 0, buf.length);
+        System.arraycopy(tail, 0, image, (int) offMbinfo, tail.length);
+        for (int i = 0; i < modData.size(); i++) System.arraycopy(modData.get(i), 0, image, (int) modAt.get(i)[0], modData.get(i).length);
+        return new Image(loadAddr, entry, image, mbi, mm.array(), mods.size(), warnings);
     }
 
     /** QEMU's get_opt_value split of the -initrd string: commas separate, ",," is a comma. */

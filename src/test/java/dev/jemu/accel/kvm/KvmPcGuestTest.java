@@ -136,17 +136,10 @@ class KvmPcGuestTest {
     @ValueSource(strings = {"jemu tcg", "jemu kvm", "jemu tcg -no-reboot", "jemu kvm -no-reboot", "qemu tcg",
             "qemu tcg -no-reboot"})
     void resetRestartsTheGuestOrEndsWithNoReboot(String how) throws Exception {
-        String[] w = how.split(" ");
-        boolean qemu = w[0].equals("qemu"), noReboot = w.length > 2;
-        if (qemu) assumeTrue(Processes.which("qemu-system-x86_64") != null, "qemu-system-x86_64 is not installed");
-        else assumeTrue(Jemu.isBuilt(), "target/classes is not built");
-        if (w[1].equals("kvm")) KvmTestMachine.assumeKvm();
-        List<String> args = new ArrayList<>(List.of("-accel", w[1], "-bios", image("kvm-reset").toString(), "-display",
-                "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=4"));
+        boolean noReboot = how.endsWith("-no-reboot");
+        List<String> args = new ArrayList<>(List.of("-bios", image("kvm-reset").toString()));
         if (noReboot) args.add("-no-reboot");
-        List<String> cmd = qemu ? new ArrayList<>(List.of("qemu-system-x86_64")) : new ArrayList<>(Jemu.command("jemu-system-x86_64", List.of()));
-        cmd.addAll(args);
-        Run r = run(cmd, Map.of());
+        Run r = runAs(how, args);
         assertEquals(noReboot ? "boot 1\npm\n" : "boot 1\npm\nboot 2\n", r.out(), r::describe);
         assertEquals(noReboot ? 0 : (0x11 << 1) | 1, r.status(), r::describe);
     }
@@ -159,17 +152,85 @@ class KvmPcGuestTest {
     @ValueSource(strings = {"jemu kvm 1", "jemu kvm 2", "jemu kvm 4", "qemu tcg 2", "qemu tcg 4"})
     void smpStartsEveryVcpu(String how) throws Exception {
         String[] w = how.split(" ");
+        Run r = runAs(how, List.of("-smp", w[2], "-bios", image("kvm-smp").toString()));
+        assertEquals("cpus " + w[2] + "\n", r.out(), r::describe);
+        assertEquals((0x11 << 1) | 1, r.status(), r::describe);
+    }
+
+    /** kvm-multiboot.asm with -kernel: the loader's 32-bit entry state reaches the guest the same on every accelerator. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jemu tcg", "jemu kvm", "qemu tcg"})
+    void multibootKernelEntryState(String how) throws Exception {
+        Run r = runAs(how, List.of("-kernel", image("kvm-multiboot").toString()));
+        assertEquals("multiboot ok\n", r.out(), r::describe);
+        assertEquals((0x11 << 1) | 1, r.status(), r::describe);
+    }
+
+    /** poweroff.asm: ACPI S5 through the PIIX4 PM block (a userspace device under kvm) ends the emulator with 0. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jemu tcg", "jemu kvm", "qemu tcg"})
+    void acpiPowerOffEndsWithStatus0(String how) throws Exception {
+        Run r = runAs(how, List.of("-bios", image("poweroff").toString()));
+        assertEquals("", r.out(), r::describe);
+        assertEquals(0, r.status(), r::describe);
+    }
+
+    /** -no-shutdown under kvm: after the power-off jemu stays, idle, until SIGTERM ends it (status 0). */
+    @Test
+    void noShutdownKeepsTheStoppedGuestUntilSigterm() throws Exception {
+        assumeTrue(Jemu.isBuilt(), "target/classes is not built");
+        KvmTestMachine.assumeKvm();
+        List<String> cmd = new ArrayList<>(Jemu.command("jemu-system-x86_64", List.of("-accel", "kvm", "-bios",
+                image("poweroff").toString(), "-display", "none", "-serial", "none", "-chardev", "stdio,id=dc",
+                "-device", "isa-debugcon,chardev=dc", "-no-shutdown")));
+        File err = File.createTempFile("kvm-noshutdown", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err).start();
+        try {
+            // the guest prints "off" on debugcon just before its power-off
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1));
+            assertEquals("off", out.readLine(), () -> read(err));
+            // start-up and the JIT compilers settle; then a stopped machine uses (almost) no host CPU
+            long used = Long.MAX_VALUE;
+            for (long deadline = System.nanoTime() + 40_000_000_000L; used > 100_000_000L && System.nanoTime() < deadline; ) {
+                assertTrue(p.isAlive(), () -> "jemu ended: " + read(err));
+                long c0 = cpu(p);
+                Thread.sleep(1000);
+                used = cpu(p) - c0;
+            }
+            assertTrue(used <= 100_000_000L, "a stopped machine should not use the host: " + used / 1e6 + " ms in 1 s");
+            p.toHandle().destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends jemu");
+            assertEquals(0, p.exitValue(), () -> read(err));
+            assertTrue(read(err).contains("jemu-system-x86_64: terminating on signal 15"), () -> read(err));
+        } finally {
+            p.destroyForcibly();
+            err.delete();
+        }
+    }
+
+    private static String read(File f) {
+        try {
+            return Files.readString(f.toPath());
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * Runs {@code how} ("jemu kvm", "jemu tcg", "qemu tcg"; skipped visibly where that runner is missing) with
+     * {@code args} after -accel, the serial port on stdout and isa-debug-exit at 0xf4.
+     */
+    static Run runAs(String how, List<String> args) throws Exception {
+        String[] w = how.split(" ");
         boolean qemu = w[0].equals("qemu");
         if (qemu) assumeTrue(Processes.which("qemu-system-x86_64") != null, "qemu-system-x86_64 is not installed");
         else assumeTrue(Jemu.isBuilt(), "target/classes is not built");
         if (w[1].equals("kvm")) KvmTestMachine.assumeKvm();
-        List<String> args = List.of("-accel", w[1], "-smp", w[2], "-bios", image("kvm-smp").toString(), "-display",
-                "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=4");
         List<String> cmd = new ArrayList<>(qemu ? List.of("qemu-system-x86_64") : Jemu.command("jemu-system-x86_64", List.of()));
+        cmd.addAll(List.of("-accel", w[1], "-display", "none", "-serial", "stdio", "-device",
+                "isa-debug-exit,iobase=0xf4,iosize=4"));
         cmd.addAll(args);
-        Run r = run(cmd, Map.of());
-        assertEquals("cpus " + w[2] + "\n", r.out(), r::describe);
-        assertEquals((0x11 << 1) | 1, r.status(), r::describe);
+        return run(cmd, Map.of());
     }
 
     /** The oracle: Debian's QEMU prints the same and ends with the same status. */

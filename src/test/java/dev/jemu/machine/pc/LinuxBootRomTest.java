@@ -4,6 +4,8 @@ import dev.jemu.hw.nvram.FwCfg;
 import dev.jemu.testutil.Jemu;
 import dev.jemu.testutil.Processes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,34 +16,37 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The option ROM's bytes, its headers, and the fw_cfg items -kernel puts there for it (QEMU's x86_load_linux). */
+/** The option ROMs' bytes, their headers, and the fw_cfg items -kernel puts there for it (QEMU's x86_load_linux). */
 class LinuxBootRomTest {
-    @Test
-    void romHeadersAndChecksums() {
-        byte[] rom = LinuxBootRom.image();
+    @ParameterizedTest
+    @ValueSource(strings = {"linuxboot", "multiboot"})
+    void romHeadersAndChecksums(String name) {
+        byte[] rom = name.equals("linuxboot") ? LinuxBootRom.image() : MultibootRom.image();
         assertEquals(512, rom.length);
         assertEquals(0x55, rom[0] & 0xff);
         assertEquals(0xaa, rom[1] & 0xff);
         assertEquals(1, rom[2]);
-        assertEquals(0, LinuxBootRom.sum(rom, 0, rom.length), "whole-ROM checksum");
+        assertEquals(0, OptionRom.sum(rom, 0, rom.length), "whole-ROM checksum");
         int pnp = (rom[0x1a] & 0xff) | (rom[0x1b] & 0xff) << 8;
         assertEquals("$PnP", new String(rom, pnp, 4, java.nio.charset.StandardCharsets.US_ASCII));
-        assertEquals(0, LinuxBootRom.sum(rom, pnp, (rom[pnp + 5] & 0xff) * 16), "PnP header checksum");
+        assertEquals(0, OptionRom.sum(rom, pnp, (rom[pnp + 5] & 0xff) * 16), "PnP header checksum");
         int bev = (rom[pnp + 0x1a] & 0xff) | (rom[pnp + 0x1b] & 0xff) << 8;
         assertEquals(0xfa, rom[bev] & 0xff, "the boot entry starts with CLI");
     }
 
-    /** The Java byte table is what nasm makes of tests/optionrom/linuxboot.asm. */
-    @Test
-    void tableMatchesTheAssemblySource() throws Exception {
+    /** The Java byte tables are what nasm makes of tests/optionrom/*.asm. */
+    @ParameterizedTest
+    @ValueSource(strings = {"linuxboot", "multiboot"})
+    void tableMatchesTheAssemblySource(String name) throws Exception {
         assumeTrue(Processes.which("nasm") != null, "nasm is not installed (scripts/install-deps)");
-        Path out = Files.createTempFile("linuxboot", ".bin");
+        Path out = Files.createTempFile(name, ".bin");
         try {
-            Path src = Jemu.projectDir().resolve("tests/optionrom/linuxboot.asm");
+            Path src = Jemu.projectDir().resolve("tests/optionrom/" + name + ".asm");
             var r = Processes.run(List.of("nasm", "-f", "bin", "-o", out.toString(), src.toString()),
                     Processes.Options.of(java.time.Duration.ofSeconds(30)));
             assertEquals(0, r.exitCode(), r::stderrText);
-            assertArrayEquals(Files.readAllBytes(out), java.util.HexFormat.of().parseHex(LinuxBootRom.CODE));
+            String code = name.equals("linuxboot") ? LinuxBootRom.CODE : MultibootRom.CODE;
+            assertArrayEquals(Files.readAllBytes(out), java.util.HexFormat.of().parseHex(code));
         } finally {
             Files.deleteIfExists(out);
         }
@@ -96,6 +101,22 @@ class LinuxBootRomTest {
         assertEquals(0x90000, readI32(old, FwCfg.SETUP_ADDR));
         assertEquals(0x10000, readI32(old, FwCfg.KERNEL_ADDR));
         assertEquals(0x9a000 - 16, readI32(old, FwCfg.CMDLINE_ADDR));
+    }
+
+    @Test
+    void vgaParameterAsQemuReadsIt() {
+        assertEquals(-1, LinuxBoot.videoMode("console=ttyS0"));
+        assertEquals(0xffff, LinuxBoot.videoMode("vga=normal"));
+        assertEquals(0xfffe, LinuxBoot.videoMode("a vga=ext b"));
+        assertEquals(791, LinuxBoot.videoMode("vga=791 console=ttyS0"));
+        assertEquals(0x317, LinuxBoot.videoMode("console=ttyS0 vga=0x317"));
+        assertEquals(8, LinuxBoot.videoMode("vga=010"));
+        var e = assertThrows(dev.jemu.cli.ToolError.class, () -> LinuxBoot.videoMode("console=ttyS0 vga=foo"));
+        assertEquals("invalid 'vga=' kernel parameter.", e.getMessage());
+        FwCfg fw = new FwCfg(null, null);
+        LinuxBoot.loadForFirmware(fw, bzImage(0x20f, 1, 0x100000), null, "vga=0x317", 64L << 20);
+        byte[] setup = read(fw, FwCfg.SETUP_DATA, 0x800);
+        assertEquals(0x317, (setup[0x1fa] & 0xff) | (setup[0x1fb] & 0xff) << 8);
     }
 
     @Test
