@@ -178,6 +178,15 @@ class FirmwareBootTest {
     }
 
     @Test
+    void bootMenuIsOfferedThenTheOrderBoots() throws IOException {
+        Path hd = image("disk", 1 << 20);
+        Boot b = boot(List.of("-hda", hd.toString(), "-snapshot", "-boot", "menu=on,splash-time=200"));
+        assertTrue(b.stdout.contains("Press ESC for boot menu."), b::describe);
+        assertEquals("JEMU-BOOT drive=80", b.first(), b::describe);
+        assertFalse(boot(List.of("-hda", hd.toString(), "-snapshot")).stdout.contains("Press ESC"), "menu=off: none");
+    }
+
+    @Test
     void bootOrderMatchesQemu() throws IOException {
         assumeTrue(Processes.which("qemu-system-x86_64") != null, "qemu-system-x86_64 is not installed");
         Path hd = image("disk", 1 << 20), fd = image("floppy", 1_474_560), cd = elTorito();
