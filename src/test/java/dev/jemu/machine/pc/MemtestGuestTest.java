@@ -3,6 +3,7 @@ package dev.jemu.machine.pc;
 import dev.jemu.testutil.Jemu;
 import dev.jemu.testutil.Processes;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -73,6 +74,16 @@ class MemtestGuestTest {
     @CsvSource({"jemu-system-x86_64, memtest86+x64.bin", "jemu-system-i386, memtest86+ia32.bin"})
     void test0PassesWithNoErrors(String tool, String image) {
         GuestConsole c = runMemtest(Jemu.command(tool, args(image)));
+        assertTest0Passed(c);
+    }
+
+    /** With -bios the kernel goes through SeaBIOS and LinuxBootRom into memtest's real-mode entry. */
+    @Test
+    void throughTheFirmwareToo() {
+        List<String> a = new ArrayList<>(List.of("-bios", "bios-256k.bin"));
+        a.addAll(args("memtest86+x64.bin"));
+        GuestConsole c = runMemtest(Jemu.command("jemu-system-x86_64", a));
+        assertTrue(c.text().contains("Booting from ROM.."), c::describe);
         assertTest0Passed(c);
     }
 
