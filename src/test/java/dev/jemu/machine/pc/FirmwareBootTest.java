@@ -83,7 +83,7 @@ class FirmwareBootTest {
         Process p = pb.start();
         try {
             // memtest sizes memory and caches for some seconds before its first test starts
-            assertFalse(p.waitFor(45, TimeUnit.SECONDS), "memtest keeps running");
+            assertFalse(p.waitFor(50, TimeUnit.SECONDS), "memtest keeps running");
             p.destroy(); // SIGTERM: jemu ends as QEMU does, and dumps the screen
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "jemu ends on SIGTERM");
         } finally {
