@@ -11,7 +11,8 @@ import static dev.jemu.target.x86.sse.SimdFp.*;
  * operation, {@link SimdFp#end}, which may raise #XM; callers write nothing before these return).
  *
  * <p>The fast case needs MXCSR in round-to-nearest without DAZ/FTZ, with the precision exception masked and
- * its flag already set (it is sticky: an inexact result then changes nothing), and operands that are zero or
+ * its flag already set (it is sticky: an inexact result then changes nothing; while it is clear, double results
+ * are checked for exactness with error-free transformations and the flag set if not), and operands that are zero or
  * normal, giving a result that is normal and above the smallest normal (which a tiny result may round to: x86
  * detects tininess after rounding with an unbounded exponent, so that one may still underflow), or zero only
  * where that zero is exact. Then no other flag can be
@@ -102,11 +103,43 @@ final class FpOps {
     // ---- ADDSD..SQRTSD, ADDSS..SQRTSS: the new low lane ----
 
     static long sd(X86Cpu c, int op, long a, long b) {
-        if (fastState(c)) {
+        int mx = c.mxcsr;
+        if ((mx & FAST_MASK) == FAST_STATE) {
             long r = fast64(op, a, b);
             if (r != FAIL) return r;
+        } else if ((mx & FAST_MASK) == 0x1000) { // the precision flag still clear: the result must say if exact
+            long r = fast64(op, a, b);
+            if (r != FAIL && (r = exact64(c, op, a, b, r)) != FAIL) return r;
         }
         return slowSd(c, op, a, b);
+    }
+
+    /**
+     * For a fast64 result {@code r} computed with the precision flag clear (and masked): r, with the flag set
+     * if r is inexact; FAIL where the error terms below might not be exact (results near the underflow range).
+     */
+    static long exact64(X86Cpu c, int op, long a, long b, long r) {
+        double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b), d = Double.longBitsToDouble(r);
+        boolean inexact;
+        switch (op) {
+            case ADD, SUB -> {
+                if (op == SUB) y = -y;
+                double bb = d - x; // TwoSum: exact for any finite sum
+                inexact = (x - (d - bb)) + (y - bb) != 0;
+            }
+            case MUL -> {
+                if (Math.abs(d) < 0x1p-960 && d != 0) return FAIL;
+                inexact = Math.fma(x, y, -d) != 0;
+            }
+            case DIV -> {
+                if (Math.abs(d) < 0x1p-960 && d != 0 || Math.abs(x) < 0x1p-960 && x != 0) return FAIL;
+                inexact = Math.fma(-d, y, x) != 0;
+            }
+            case MIN, MAX -> inexact = false;
+            default -> inexact = Math.fma(-d, d, y) != 0; // SQRT: d >= 2^-511 for a normal y
+        }
+        if (inexact) c.mxcsr |= PE;
+        return r;
     }
 
     private static long slowSd(X86Cpu c, int op, long a, long b) {
@@ -137,13 +170,16 @@ final class FpOps {
     static void pd(X86Cpu c, int op, int d, long blo, long bhi) {
         long[] x = c.xmm;
         long alo = x[d], ahi = x[d + 1];
-        if (fastState(c)) {
+        int mx = c.mxcsr;
+        if ((mx & FAST_MASK) == FAST_STATE || (mx & FAST_MASK) == 0x1000) {
             long lo = fast64(op, alo, blo), hi = fast64(op, ahi, bhi);
-            if (lo != FAIL && hi != FAIL) {
+            if (lo != FAIL && hi != FAIL && ((mx & PE) != 0
+                    || exact64(c, op, alo, blo, lo) != FAIL && exact64(c, op, ahi, bhi, hi) != FAIL)) {
                 x[d] = lo;
                 x[d + 1] = hi;
                 return;
             }
+            c.mxcsr = mx; // (a first lane may have flagged PE before the second failed: the exact path redoes both)
         }
         int s = SimdFp.begin(c);
         long lo = SimdFp.arith64(c, op, alo, blo), hi = SimdFp.arith64(c, op, ahi, bhi);
