@@ -4,7 +4,10 @@ import java.util.ArrayList;
 
 import dev.jemu.hw.nvram.FwCfg;
 
+import dev.jemu.accel.Accelerator;
 import dev.jemu.accel.Board;
+import dev.jemu.accel.kvm.KvmAccel;
+import dev.jemu.accel.kvm.KvmException;
 import dev.jemu.accel.MachineControl;
 import dev.jemu.accel.SystemCpu;
 import dev.jemu.accel.tcg.SyscpuBridge;
@@ -18,6 +21,7 @@ import dev.jemu.machine.MachineConfig;
 import dev.jemu.machine.pc.AcpiBuilder;
 import dev.jemu.machine.pc.AcpiInstaller;
 import dev.jemu.machine.pc.LinuxBoot;
+import dev.jemu.machine.pc.Multiboot;
 import dev.jemu.machine.pc.PcFirmwareConfig;
 import dev.jemu.machine.pc.PcMachine;
 import dev.jemu.memory.PhysMemory;
@@ -27,6 +31,7 @@ import dev.jemu.target.x86.PortIo;
 import dev.jemu.target.x86.X86Cpu;
 import dev.jemu.ui.Chardevs;
 import dev.jemu.ui.StdioConsole;
+import dev.jemu.ui.TerminationSignals;
 import dev.jemu.util.Log;
 import dev.jemu.target.x86.system.Seg;
 
@@ -58,12 +63,23 @@ public final class SystemMain {
         }
         checkRam(cfg.ramBytes());
         byte[] kernel = cfg.kernel() == null ? null : LinuxBoot.readFile(cfg.kernel(), "kernel");
-        byte[] initrd = cfg.initrd() == null ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
-        if (kernel != null && !LinuxBoot.isLinux(kernel)) throw new ToolError("invalid kernel header");
+        // multiboot kernels (their -initrd is a module list, read by Multiboot) are loaded directly, or with -bios
+        // through SeaBIOS and MultibootRom; Linux ones directly or through SeaBIOS and LinuxBootRom
+        // (LinuxBoot.bootsDirectly says which)
+        boolean multiboot = kernel != null && !LinuxBoot.isLinux(kernel) && Multiboot.findHeader(kernel) >= 0;
+        boolean direct = kernel != null && (multiboot ? cfg.firmware() == null : LinuxBoot.bootsDirectly(kernel, cfg.firmware() != null));
+        byte[] initrd = cfg.initrd() == null || multiboot ? null : LinuxBoot.readFile(cfg.initrd(), "initrd");
 
         // Host ends of the character devices, opened once per spec.
         Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
-        PcMachine pc = new PcMachine(cfg, spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
+        PcMachine pc = new PcMachine(boardConfig(cfg), spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
+        if (kernel != null && !direct && multiboot) {
+            for (String w : Multiboot.loadForFirmware(pc.fwCfg(), kernel, cfg.kernel().toString(),
+                    cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(), PcFirmwareConfig.e820(pc.memoryMap())))
+                System.err.println(tool + ": warning: " + w);
+        } else if (kernel != null && !direct) {
+            LinuxBoot.loadForFirmware(pc.fwCfg(), kernel, initrd, cfg.append(), pc.memoryMap().belowFourG());
+        }
         SystemCpu sys = SyscpuBridge.create();
         TcgVcpu[] vcpu = new TcgVcpu[1];
         Board board = new Board() {
@@ -104,7 +120,20 @@ public final class SystemMain {
             }
 
             public void boot(X86Cpu cpu) {
-                if (kernel == null) return;
+                if (!direct) return; // no -kernel, or SeaBIOS loads it (LinuxBootRom)
+                if (multiboot) {
+                    pc.firmwareInit();
+                    Multiboot.Loaded m = Multiboot.load(pc.phys(), kernel, cfg.kernel().toString(),
+                            cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(),
+                            PcFirmwareConfig.e820(pc.memoryMap()), cfg.bits() == 64);
+                    for (String w : m.warnings()) System.err.println(tool + ": warning: " + w);
+                    enter32(cpu, new LinuxBoot.Entry(m.entry(), 0, LinuxBoot.GDT, 31));
+                    pc.phys().writeBytes(LinuxBoot.GDT, LinuxBoot.gdt(), 0, 32);
+                    cpu.regs[X86Cpu.RAX] = Multiboot.BOOTLOADER_MAGIC;
+                    cpu.regs[X86Cpu.RBX] = Multiboot.MBI;
+                    sys.refreshModes(cpu);
+                    return;
+                }
                 // No firmware runs: the ACPI tables (power-off through PM1a, the APICs) go at the top of low RAM,
                 // reserved in the e820 map, and the kernel is told where the RSDP is.
                 long low = pc.memoryMap().belowFourG(), acpiBase = low - AcpiInstaller.WINDOW;
@@ -125,8 +154,17 @@ public final class SystemMain {
                 sys.refreshModes(cpu);
             }
         };
-        vcpu[0] = new TcgVcpu(board, model(cfg), sys, cfg.noReboot(), cfg.noShutdown(), log);
-        TcgVcpu v = vcpu[0];
+        Accelerator v;
+        MachineControl control;
+        if (cfg.accel().equals("kvm")) {
+            KvmAccel k = startKvm(tool, cfg, pc, board);
+            v = k;
+            control = k;
+        } else {
+            vcpu[0] = new TcgVcpu(board, model(cfg), sys, cfg.noReboot(), cfg.noShutdown(), log);
+            v = vcpu[0];
+            control = vcpu[0];
+        }
 
         // Input: the first stdio serial gets the terminal (with QEMU's Ctrl-A commands under -nographic).
         StdioConsole console = null;
@@ -136,7 +174,7 @@ public final class SystemMain {
             Serial16550 s = serials.get(i);
             Chardevs.Host h = hosts.get(spec);
             if (h == null) continue;
-            java.util.function.IntConsumer in = b -> feed(v, s, b);
+            java.util.function.IntConsumer in = b -> feed(control, s, b);
             if ((spec.equals("stdio") || spec.equals("mon:stdio")) && console == null) {
                 console = new StdioConsole(tool, cfg.monitor().equals("stdio") || spec.startsWith("mon:"), System.out);
                 console.start(System.in, new StdioConsole.Target() {
@@ -145,7 +183,7 @@ public final class SystemMain {
                     }
 
                     public void sendBreak() {
-                        v.runLocked(s::receiveBreak);
+                        control.runLocked(s::receiveBreak);
                     }
 
                     public void quit() {
@@ -157,16 +195,35 @@ public final class SystemMain {
             }
         }
         StdioConsole c = console;
+        TerminationSignals.install(tool, v);
         try {
             return v.run();
         } finally {
             if (c != null) c.restore();
             System.out.flush();
+            screendumpAtExit(pc);
+        }
+    }
+
+    /**
+     * A test aid until the monitor has {@code screendump}: with JEMU_SCREENDUMP=FILE set, the screen as it is when
+     * the machine ends (power-off, SIGTERM, quit) goes to FILE as QEMU's screendump renders it (PNG), and a text
+     * screen's characters to FILE.txt.
+     */
+    private static void screendumpAtExit(PcMachine pc) {
+        String file = System.getenv("JEMU_SCREENDUMP");
+        if (file == null || file.isEmpty()) return;
+        try {
+            dev.jemu.ui.Screendump.save(pc.vga(), java.nio.file.Path.of(file));
+            String text = dev.jemu.ui.Screendump.text(pc.vga());
+            if (text != null) Files.writeString(java.nio.file.Path.of(file + ".txt"), text);
+        } catch (IOException e) {
+            System.err.println("jemu: screendump to " + file + ": " + reason(e));
         }
     }
 
     /** Hands a byte to the UART, waiting (without holding the machine) while its FIFO is full. */
-    private static void feed(TcgVcpu v, Serial16550 s, int b) {
+    private static void feed(MachineControl v, Serial16550 s, int b) {
         boolean[] done = new boolean[1];
         while (true) {
             v.runLocked(() -> {
@@ -182,6 +239,38 @@ public final class SystemMain {
                 return;
             }
         }
+    }
+
+    /**
+     * -accel kvm: the same board with its vCPUs on KVM (-smp N: N of them); the board's interrupt lines drive
+     * the kernel's PIC and I/O APIC. KVM failures are one line, as QEMU's.
+     */
+    private static KvmAccel startKvm(String tool, MachineConfig cfg, PcMachine pc, Board board) {
+        KvmAccel k;
+        try {
+            k = KvmAccel.create(board, new KvmAccel.Options(cfg.cpus(), cfg.cpuModel(), cfg.bits() == 64,
+                    cfg.noReboot(), cfg.noShutdown(), System.err, tool));
+        } catch (KvmException e) {
+            throw new ToolError("-accel kvm: " + e.getMessage());
+        }
+        for (int i = 0; i < PcMachine.GSI_COUNT; i++) {
+            int gsi = i;
+            pc.gsi(i).connect(level -> k.setIrq(gsi, level));
+        }
+        if (cfg.cpus() > 1) { // what firmware reads of the CPU count (the board was built for one: boardConfig)
+            pc.fwCfg().setCpus(cfg.cpus(), cfg.cpus());
+            pc.rtc().setByte(dev.jemu.machine.pc.PcCmos.CPUS, cfg.cpus() - 1);
+        }
+        return k;
+    }
+
+    /** The board models one CPU (its MADT and fw_cfg): under -accel kvm -smp N the vCPUs are the accelerator's. */
+    private static MachineConfig boardConfig(MachineConfig c) {
+        if (c.cpus() <= 1) return c;
+        return new MachineConfig(c.ramBytes(), c.cpuModel(), 1, c.firmware(), c.dataDirs(), c.kernel(),
+                c.initrd(), c.append(), c.drives(), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
+                c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
+                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor());
     }
 
     /** The 32-bit boot protocol's entry state: protected mode, flat __BOOT_CS/__BOOT_DS, IF=0, ESI=zero page. */
@@ -211,13 +300,25 @@ public final class SystemMain {
         CpuModel m = CpuModel.max().forSystem(true); // the pc board has a local APIC
         switch (cfg.cpuModel()) {
             case "qemu64", "kvm64" -> m.features1Ecx &= CpuModel.SSE3 | CpuModel.CX16;
-            case "qemu32", "kvm32" -> {
-                m.features1Ecx &= CpuModel.SSE3;
-                m.ext1Edx &= ~CpuModel.LM;
-            }
+            case "qemu32", "kvm32" -> m = qemu32(cfg.cpuModel());
             default -> { }
         }
         if (cfg.bits() == 32) m.ext1Edx &= ~CpuModel.LM;
+        return m;
+    }
+
+    /**
+     * QEMU's qemu32 (jemu-system-i386's default): a GenuineIntel family 6 model 6 with the Pentium Pro feature
+     * set plus SSE3 (no MTRR, no NX, no long mode) and the hypervisor bit, so that a 32-bit kernel takes the same paths as under
+     * qemu-system-i386 (an AMD vendor sends it through AMD-only MSRs).
+     */
+    static CpuModel qemu32(String name) {
+        CpuModel m = new CpuModel(name, "GenuineIntel", 6, 6, 3);
+        m.features1Edx = CpuModel.FPU | CpuModel.DE | CpuModel.PSE | CpuModel.TSC | CpuModel.MSR | CpuModel.MCE
+                | CpuModel.CX8 | CpuModel.PGE | CpuModel.CMOV | CpuModel.PAT | CpuModel.FXSR | CpuModel.MMX
+                | CpuModel.SSE | CpuModel.SSE2 | CpuModel.PAE | CpuModel.SEP | CpuModel.APIC;
+        m.features1Ecx = CpuModel.SSE3 | 1 << 31; // QEMU sets the hypervisor bit on every model
+        m.brand = "QEMU Virtual CPU version 2.5+";
         return m;
     }
 

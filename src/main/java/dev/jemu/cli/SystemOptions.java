@@ -33,7 +33,7 @@ public final class SystemOptions {
     private static final Set<String> WITH_ARG = Set.of("m", "cpu", "smp", "M", "machine", "accel", "bios", "L",
             "kernel", "initrd", "append", "dtb", "boot", "serial", "chardev", "device", "display", "d", "D", "vga",
             "monitor", "name", "drive", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb", "net", "nic", "rtc",
-            "global", "uuid", "k", "parallel", "qmp", "pidfile", "icount");
+            "global", "uuid", "k", "parallel", "qmp", "pidfile", "icount", "debugcon");
     private static final Set<String> FLAGS = Set.of("h", "help", "version", "nographic", "no-reboot",
             "no-shutdown", "snapshot", "S", "nodefaults", "no-user-config", "enable-kvm", "no-hpet", "no-acpi",
             "daemonize", "full-screen", "no-fd-bootchk", "usb", "s");
@@ -52,6 +52,10 @@ public final class SystemOptions {
     private final List<Path> dataDirs = new ArrayList<>();
     private Path kernel, initrd;
     private String append, bootOrder, display, vga = "std", monitor, machineType = "pc", accel = "tcg";
+    /** Accelerators to try in order (-accel, -machine accel=a:b, -enable-kvm): {name, message prefix}. */
+    private final List<String[]> accelTries = new ArrayList<>();
+    private boolean accelOption, machineAccel;
+    private String smpArg;
     private String logItems;
     private Path logFile;
     private final List<String> serials = new ArrayList<>();
@@ -126,16 +130,11 @@ public final class SystemOptions {
             }
             case "smp" -> smp(v);
             case "M", "machine" -> machine(v);
-            case "accel" -> {
-                KeyValues kv = KeyValues.parse(v, "accel");
-                accel = accelerator(kv.implied(), "-accel " + v + ": ");
-                for (String key : kv.keys()) {
-                    if (!Set.of("thread", "tb-size", "one-insn-per-tb", "split-wx").contains(key)) {
-                        throw err(opt, v, "Property '" + accel + "-accel." + key + "' not found");
-                    }
-                }
+            case "accel" -> accelOption(v);
+            case "enable-kvm" -> {
+                machineAccel = true;
+                accelTries.add(new String[] {"kvm", ""});
             }
-            case "enable-kvm" -> accel = accelerator("kvm", "-enable-kvm: ");
             case "bios" -> firmware = Path.of(v);
             case "L" -> {
                 if (v.equals("help")) {
@@ -158,6 +157,16 @@ public final class SystemOptions {
                                 + ": could not connect serial device to character backend '" + v + "'");
                     }
                     serials.add(v);
+                }
+            }
+            case "debugcon" -> {
+                // QEMU's shorthand: a chardev named "debugcon" and an isa-debugcon at 0xe9 that uses it
+                if (!v.equals("none")) {
+                    String problem = Chardevs.check(v);
+                    if (problem != null) throw err(opt, v, problem);
+                    chardevs.put("debugcon", v);
+                    devices.add(Devices.parse("isa-debugcon,chardev=debugcon"));
+                    deviceArgs.add("isa-debugcon,chardev=debugcon");
                 }
             }
             case "chardev" -> {
@@ -268,8 +277,10 @@ public final class SystemOptions {
             if (key.equals("cpus") || key.equals("maxcpus")) n = Math.max(n, x);
             else n = Math.max(n, x);
         }
-        if (n > 1) throw err("smp", v, "jemu emulates one CPU for now: use -smp 1");
-        cpus = 1;
+        if (n > 255) throw new ToolError("Invalid SMP CPUs " + n + ". The max CPUs supported by machine 'pc-i440fx-7.2' is 255");
+        if (n < 1) throw new ToolError("Invalid SMP CPUs " + n + ". The min CPUs supported by machine 'pc-i440fx-7.2' is 1");
+        cpus = n; // more than one: -accel kvm only (checked once the accelerator is known)
+        smpArg = v;
     }
 
     private void machine(String v) {
@@ -291,7 +302,8 @@ public final class SystemOptions {
             String key = e.getKey();
             if (key.equals("type")) continue;
             if (key.equals("accel")) {
-                accel = accelList(e.getValue());
+                machineAccel = true;
+                for (String a : e.getValue().split(":")) accelTries.add(new String[] {a, ""});
             } else if (!Set.of("usb", "vmport", "smm", "hpet", "graphics", "dump-guest-core", "mem-merge",
                     "kernel-irqchip", "sata", "pit", "hmat", "memory-backend", "acpi", "i8042").contains(key)) {
                 throw new ToolError("Property 'pc-i440fx-7.2-machine." + key + "' not found");
@@ -299,26 +311,76 @@ public final class SystemOptions {
         }
     }
 
-    /** -M accel=a:b:c: the first that works, as QEMU tries them in order. */
-    private String accelList(String list) {
-        ToolError last = null;
-        for (String a : list.split(":")) {
-            try {
-                return accelerator(a, "");
-            } catch (ToolError e) {
-                last = e;
+    /** Accelerators jemu knows of but cannot offer on Linux, and the host each needs. */
+    private static final Map<String, String> FOREIGN_ACCELS = Map.of(
+            "hvf", "macOS (Hypervisor.framework)",
+            "whpx", "Windows (Windows Hypervisor Platform)",
+            "haxm", "Windows or macOS with Intel HAXM",
+            "nvmm", "NetBSD (NVMM)",
+            "xen", "a Xen dom0 (jemu has no Xen support)");
+
+    /** -accel NAME[,prop=value...] or -accel help. */
+    private void accelOption(String v) {
+        KeyValues kv = KeyValues.parse(v, "accel");
+        String name = kv.implied();
+        if ("help".equals(name) || "?".equals(name)) {
+            out.print(acceleratorHelp());
+            throw new EarlyExit(0);
+        }
+        if (name == null) throw err("accel", v, "Parameter 'accel' is missing");
+        Set<String> props = switch (name) {
+            case "tcg" -> Set.of("thread", "tb-size", "one-insn-per-tb", "split-wx");
+            case "kvm" -> Set.of("kernel-irqchip", "kvm-shadow-mem", "dirty-ring-size", "notify-vmexit", "notify-window");
+            default -> Set.of();
+        };
+        for (Map.Entry<String, String> e : kv.all().entrySet()) {
+            String key = e.getKey();
+            if (key.equals("accel")) continue;
+            if (!props.contains(key)) throw err("accel", v, "Property '" + name + "-accel." + key + "' not found");
+            if (key.equals("kernel-irqchip") && !e.getValue().equals("on")) {
+                throw err("accel", v, "jemu runs KVM with the kernel irqchip only (kernel-irqchip=on)");
             }
         }
-        throw last != null ? last : new ToolError("no accelerator found");
+        accelOption = true;
+        accelTries.add(new String[] {name, "-accel " + v + ": "});
     }
 
-    private String accelerator(String name, String prefix) {
-        if (name == null) throw new ToolError(prefix + "Parameter 'accel' is missing");
-        return switch (name) {
-            case "tcg" -> "tcg";
-            case "kvm" -> throw new ToolError(prefix + "failed to initialize kvm: not available in jemu yet (use -accel tcg)");
-            default -> throw new ToolError(prefix + "invalid accelerator " + name);
-        };
+    /** -accel help: QEMU's listing; kvm is listed when this host can use it. */
+    static String acceleratorHelp() {
+        return "Accelerators supported in QEMU binary:\ntcg\n" + (dev.jemu.accel.kvm.Kvm.unavailableReason() == null ? "kvm\n" : "");
+    }
+
+    /**
+     * The first accelerator of the list that works here, as QEMU's configure_accelerators tries them: each
+     * failure is printed and the next one tried ("falling back to tcg"); the last failure is the error.
+     */
+    private String chooseAccelerator() {
+        if (accelOption && machineAccel) {
+            throw new ToolError("The -accel and \"-machine accel=\" options are incompatible");
+        }
+        if (accelTries.isEmpty()) return "tcg";
+        String failure = null;
+        for (int i = 0; i < accelTries.size(); i++) {
+            String name = accelTries.get(i)[0], prefix = accelTries.get(i)[1];
+            String problem;
+            if (name.equals("tcg")) {
+                problem = null;
+            } else if (name.equals("kvm")) {
+                problem = dev.jemu.accel.kvm.Kvm.unavailableReason();
+            } else if (FOREIGN_ACCELS.containsKey(name)) {
+                problem = "accelerator " + name + " is not available on this host: it needs " + FOREIGN_ACCELS.get(name);
+            } else {
+                problem = "invalid accelerator " + name;
+            }
+            if (problem == null) {
+                if (failure != null) System.err.println(tool + ": falling back to " + name);
+                return name;
+            }
+            failure = prefix + problem;
+            if (i == accelTries.size() - 1) throw new ToolError(failure);
+            System.err.println(tool + ": " + failure);
+        }
+        throw new ToolError("no accelerator found");
     }
 
     private void boot(String v) {
@@ -342,6 +404,8 @@ public final class SystemOptions {
     }
 
     private MachineConfig finish() {
+        accel = chooseAccelerator();
+        if (cpus > 1 && !accel.equals("kvm")) throw err("smp", smpArg, "jemu emulates one CPU under tcg: use -smp 1 (or -accel kvm)");
         if (kernel == null && initrd != null) throw new ToolError("-initrd only allowed with -kernel option");
         if (kernel == null && append != null) throw new ToolError("-append only allowed with -kernel option");
         // Devices refer to chardevs by id, wherever on the command line those were defined (QEMU creates
@@ -369,13 +433,16 @@ public final class SystemOptions {
         return withDrives(partial);
     }
 
-    /** Drives through storage's parser (cli/DriveOptions), in command-line order; bare image names are -hda. */
+    /**
+     * Drives through storage's parser (cli/DriveOptions), in command-line order; bare image names are -hda. QEMU's
+     * default drives (an empty IDE CD-ROM, an empty floppy drive A) fill their places unless -nodefaults: SeaBIOS
+     * then lists them as QEMU's does.
+     */
     private MachineConfig withDrives(MachineConfig c) {
-        if (driveArgs.isEmpty()) return c;
         DriveOptions parser = new DriveOptions(w -> System.err.println(tool + ": " + w));
         for (String[] d : driveArgs) parser.add("-" + d[0], d[1]);
         return new MachineConfig(c.ramBytes(), c.cpuModel(), c.cpus(), c.firmware(), c.dataDirs(), c.kernel(),
-                c.initrd(), c.append(), parser.drives(), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
+                c.initrd(), c.append(), DriveOptions.withDefaults(parser.drives(), nodefaults), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
                 c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
                 c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor());
     }
@@ -399,11 +466,12 @@ public final class SystemOptions {
                 + "Standard options:\n"
                 + "-h or -help      display this help and exit\n"
                 + "-version         display version information and exit\n"
-                + "-machine [type=]pc[,accel=tcg]\n"
+                + "-machine [type=]pc[,accel=kvm|tcg[:...]]\n"
                 + "                 selects emulated machine ('-machine help' for list)\n"
-                + "-accel tcg       select accelerator (only tcg for now)\n"
+                + "-accel kvm|tcg   select accelerator ('-accel help' for list); several are tried in order\n"
+                + "-enable-kvm      enable KVM full virtualization support\n"
                 + "-cpu model       select CPU ('-cpu help' for list)\n"
-                + "-smp 1           number of CPUs (only one for now)\n"
+                + "-smp n           number of CPUs (more than one under -accel kvm only)\n"
                 + "-m [size=]megs[M|G]\n"
                 + "                 configure guest RAM (default 128 MiB)\n"
                 + "-boot [order=drives][,once=drives][,menu=on|off]\n"
@@ -421,7 +489,8 @@ public final class SystemOptions {
                 + "                 (stdio, null, file:PATH, tcp:HOST:PORT[,server][,nowait], unix:PATH[,server])\n"
                 + "-chardev backend,id=id[,path=...][,host=...,port=...][,server=on][,wait=off]\n"
                 + "-device isa-debug-exit[,iobase=0x501][,iosize=0x2]\n"
-                + "-device isa-debugcon,chardev=id[,iobase=0xe9]\n\n"
+                + "-device isa-debugcon,chardev=id[,iobase=0xe9]\n"
+                + "-debugcon dev    an isa-debugcon at port 0xe9 on char device 'dev'\n\n"
                 + "Linux/Multiboot boot specific:\n"
                 + "-kernel bzImage  use 'bzImage' as kernel image\n"
                 + "-append cmdline  use 'cmdline' as kernel command line\n"

@@ -118,6 +118,20 @@ public final class PhysMemory {
         return out.toArray(new Region[0]);
     }
 
+    /** What {@link #forEachRegion} hands out: guest-physical [base, base+size) backed by host RAM at hostOffset. */
+    @FunctionalInterface
+    public interface RegionVisitor {
+        void region(long base, long size, long hostOffset, boolean rom);
+    }
+
+    /**
+     * Visits every RAM and ROM region in ascending address order (a hypervisor mirrors them as memory slots;
+     * the rest is MMIO). A snapshot: the map may change after the call, and listeners hear when it does.
+     */
+    public void forEachRegion(RegionVisitor v) {
+        for (Region r : regions) v.region(r.base, r.end - r.base, r.hostOffset, r.rom);
+    }
+
     /** Enables or disables the A20 gate (disabled: bit 20 of every physical address reads as 0). */
     public void setA20(boolean enabled) {
         long m = enabled ? -1L : ~(1L << 20);

@@ -62,13 +62,24 @@ class SystemOptionsTest {
 
     @Test
     void acceleratorsMachinesCpus() {
-        assertEquals(T + ": -accel hvf: invalid accelerator hvf", error("-accel", "hvf"));
+        // (QEMU 7.2 without hvf compiled in says "invalid accelerator hvf"; jemu names the host it needs)
+        assertEquals(T + ": -accel hvf: accelerator hvf is not available on this host: it needs macOS "
+                + "(Hypervisor.framework)", error("-accel", "hvf"));
+        assertTrue(error("-accel", "whpx").endsWith("it needs Windows (Windows Hypervisor Platform)"));
+        assertTrue(error("-accel", "nvmm").endsWith("it needs NetBSD (NVMM)"));
+        assertTrue(error("-accel", "haxm").contains("HAXM"));
         assertEquals(T + ": -accel foo: invalid accelerator foo", error("-accel", "foo"));
-        assertTrue(error("-accel", "kvm").startsWith(T + ": -accel kvm: failed to initialize kvm: not available"));
         assertEquals(T + ": -accel tcg,foo=1: Property 'tcg-accel.foo' not found", error("-accel", "tcg,foo=1"));
+        assertEquals(T + ": -accel kvm,foo=1: Property 'kvm-accel.foo' not found", error("-accel", "kvm,foo=1"));
         assertEquals("tcg", parse("-accel", "tcg").accel());
-        assertEquals("tcg", parse("-M", "pc,accel=kvm:tcg").accel());
+        assertEquals("tcg", parse("-M", "pc,accel=tcg").accel());
+        assertEquals("tcg", parse("-M", "pc,accel=foo:tcg").accel()); // "invalid accelerator foo", then the fallback
+        assertEquals("tcg", parse("-accel", "foo", "-accel", "tcg").accel());
         assertEquals(T + ": invalid accelerator foo", error("-M", "pc,accel=foo"));
+        assertEquals(T + ": The -accel and \"-machine accel=\" options are incompatible",
+                error("-accel", "tcg", "-M", "pc,accel=tcg"));
+        assertEquals(T + ": Invalid SMP CPUs 300. The max CPUs supported by machine 'pc-i440fx-7.2' is 255",
+                error("-smp", "300"));
         assertEquals(T + ": unsupported machine type\nUse -machine help to list supported machines", error("-machine", "foo"));
         assertEquals(T + ": Property 'pc-i440fx-7.2-machine.foo' not found", error("-M", "pc,foo=bar"));
         assertEquals(T + ": unable to find CPU model 'foo'", error("-cpu", "foo"));
@@ -171,8 +182,18 @@ class SystemOptionsTest {
         Path disk = java.nio.file.Files.write(dir.resolve("disk.img"), new byte[1024]);
         Path cd = java.nio.file.Files.write(dir.resolve("cd.iso"), new byte[4096]);
         MachineConfig c = parse(disk.toString(), "-cdrom", cd.toString());
-        assertEquals(2, c.drives().size());
+        assertEquals(3, c.drives().size());
         assertEquals(disk, c.drives().get(0).file());
         assertEquals("cdrom", c.drives().get(1).media());
+        // QEMU's default empty floppy drive A (SeaBIOS lists it, as under QEMU)
+        assertEquals(new MachineConfig.Drive(null, "raw", "floppy", "disk", 0, false), c.drives().get(2));
+        assertEquals(2, parse(disk.toString(), "-cdrom", cd.toString(), "-nodefaults").drives().size());
+    }
+
+    @Test
+    void defaultDrivesAreQemus() {
+        assertEquals(List.of(new MachineConfig.Drive(null, "raw", "ide", "cdrom", 2, true),
+                new MachineConfig.Drive(null, "raw", "floppy", "disk", 0, false)), parse().drives());
+        assertEquals(List.of(), parse("-nodefaults").drives());
     }
 }

@@ -39,6 +39,13 @@ public final class CpuidTable {
         return t;
     }
 
+    /** A deep copy (each vCPU gets its own filtered table). */
+    public CpuidTable copy() {
+        CpuidTable t = new CpuidTable();
+        for (Entry e : entries) t.entries.add(new Entry(e.function, e.index, e.flags, e.eax, e.ebx, e.ecx, e.edx));
+        return t;
+    }
+
     public List<Entry> entries() {
         return entries;
     }

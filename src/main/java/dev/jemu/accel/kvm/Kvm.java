@@ -27,7 +27,16 @@ public final class Kvm implements AutoCloseable {
      * access KVM kernel module: No such file or directory") when the host has no usable KVM.
      */
     public static Kvm open() {
-        return open(DEVICE);
+        return open(devicePath());
+    }
+
+    /**
+     * The device to open: /dev/kvm, or $JEMU_KVM_DEVICE (a test hook: the command-line tests point it at a
+     * missing or unusable file to see jemu's messages on a host that has KVM).
+     */
+    public static String devicePath() {
+        String p = System.getenv("JEMU_KVM_DEVICE");
+        return p == null || p.isEmpty() ? DEVICE : p;
     }
 
     static Kvm open(String path) {
@@ -51,12 +60,15 @@ public final class Kvm implements AutoCloseable {
         }
     }
 
-    /** The reason KVM is unusable on this host, or null if it is usable. */
+    /** The reason KVM is unusable on this host, or null if it is usable (it opens and makes a VM). */
     public static String unavailableReason() {
         try (Kvm k = open()) {
+            k.createVm().close();
             return null;
         } catch (KvmException e) {
             return e.getMessage();
+        } catch (UnsatisfiedLinkError e) {
+            return "Could not access KVM kernel module: " + e.getMessage();
         }
     }
 

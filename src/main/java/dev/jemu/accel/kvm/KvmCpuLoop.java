@@ -48,6 +48,9 @@ public final class KvmCpuLoop {
     private volatile boolean stopRequested;
     private volatile Stop stopReason = Stop.REQUESTED;
 
+    /** Run with the machine lock held after every exit handled (the machine re-arms its timer thread). */
+    private Runnable afterExit = () -> { };
+
     /** Exit counts (tests, -d): port I/O exits, MMIO exits, HLT exits, interrupts injected by the loop. */
     public long ioExits, mmioExits, hltExits, injected;
 
@@ -66,13 +69,23 @@ public final class KvmCpuLoop {
         return vcpu;
     }
 
+    public void afterExit(Runnable r) {
+        afterExit = r;
+    }
+
+    /** Forgets a stop that arrived after the loop had already returned (call while the loop is not running). */
+    public void clearStop() {
+        stopRequested = false;
+        stopReason = Stop.REQUESTED;
+    }
+
     /** Ends {@link #run} (from any thread, or from a device on the vCPU thread). */
     public void stop() {
         stop(Stop.REQUESTED);
     }
 
     public void stop(Stop why) {
-        stopReason = why;
+        if (!stopRequested || stopReason == Stop.REQUESTED) stopReason = why;
         stopRequested = true;
         wake();
     }
@@ -109,6 +122,7 @@ public final class KvmCpuLoop {
                 }
                 lock.lock();
                 Stop s = handle(reason);
+                afterExit.run();
                 if (s != null) return s;
             }
         } finally {

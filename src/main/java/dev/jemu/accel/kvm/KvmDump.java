@@ -15,8 +15,13 @@ final class KvmDump {
             "Reserved", "Reserved", "Reserved", "TSS64-avl", "Reserved", "TSS64-busy", "CallGate64", "Reserved",
             "IntGate64", "TrapGate64"};
 
-    /** Reads the vCPU's registers and formats them; {@code phys} (may be null) gives the Code= line when paging is off. */
+    /** Reads the vCPU's registers and formats them; {@code phys} (may be null) gives the Code= line. */
     static String dump(KvmVcpu v, PhysMemory phys) {
+        return dump(v, phys, true);
+    }
+
+    /** {@code wide}: qemu-system-x86_64's 16-digit debug registers outside long mode (false: qemu-system-i386's 8). */
+    static String dump(KvmVcpu v, PhysMemory phys, boolean wide) {
         StringBuilder b = new StringBuilder();
         try {
             v.getRegs();
@@ -55,19 +60,23 @@ final class KvmDump {
             b.append(String.format("CR0=%08x CR2=%08x CR3=%08x CR4=%08x%n", cr0, (int) v.sreg(KvmVcpu.SR_CR2),
                     (int) v.sreg(KvmVcpu.SR_CR3), v.sreg(KvmVcpu.SR_CR4)));
         }
+        long[] dr = v.debugRegisters();
+        if (dr == null) dr = new long[]{0, 0, 0, 0, 0, 0, 0xffff0ff0L, 0x400};
+        String drFmt = wide || lma ? "%016x" : "%08x";
+        for (int i = 0; i < 4; i++) b.append(String.format("DR%d=" + drFmt + " ", i, dr[i]));
+        b.append(String.format("%nDR6=" + drFmt + " DR7=" + drFmt + "%n", dr[6], dr[7]));
         b.append(String.format("EFER=%016x%n", efer));
-        if (phys != null && (cr0 & 0x80000000L) == 0) {
-            // Code= as QEMU: 43 bytes before the instruction, the byte at CS:IP in <>, 20 after (paging off only).
-            long pc = v.segBase(KvmVcpu.CS) + (lma ? v.reg(16) : v.reg(16) & 0xffffffffL);
+        if (phys != null) {
+            // Code= as QEMU: 50 bytes, up to 20 of them before the instruction, the byte at CS:IP in <>; read
+            // through the guest's page tables (KVM_TRANSLATE) when paging is on; ?? where there is no RAM/ROM
+            long ip = lma ? v.reg(16) : v.reg(16) & 0xffffffffL;
+            long offs = Math.min(ip, 20), base = v.segBase(KvmVcpu.CS) + ip - offs;
+            boolean paging = (cr0 & 0x80000000L) != 0;
             b.append("Code=");
-            for (long a = pc - 43; a < pc + 21; a++) {
-                if (a < 0) {
-                    b.append("?? ");
-                    continue;
-                }
-                long host = phys.hostOffset(a);
-                String x = host < 0 ? "??" : String.format("%02x", phys.read(a, 1));
-                b.append(a == pc ? "<" + x + ">" : x).append(a == pc + 20 ? "" : " ");
+            for (int i = 0; i < 50; i++) {
+                long la = base + i, pa = paging ? v.translate(la) : lma ? la : la & 0xffffffffL;
+                String x = pa < 0 || phys.hostOffset(pa) < 0 ? "??" : String.format("%02x", phys.read(pa, 1));
+                b.append(i > 0 ? " " : "").append(i == offs ? "<" + x + ">" : x);
             }
             b.append(System.lineSeparator());
         }

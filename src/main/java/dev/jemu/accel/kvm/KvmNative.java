@@ -41,12 +41,15 @@ final class KvmNative {
             GET_REGS = ioc(IOC_READ, 0x81, 144), SET_REGS = ioc(IOC_WRITE, 0x82, 144),
             GET_SREGS = ioc(IOC_READ, 0x83, 312), SET_SREGS = ioc(IOC_WRITE, 0x84, 312),
             INTERRUPT = ioc(IOC_WRITE, 0x86, 4), NMI = io(0x9a), GET_MSRS = ioc(IOC_READ | IOC_WRITE, 0x88, 8),
-            SET_MSRS = ioc(IOC_WRITE, 0x89, 8), SET_CPUID2 = ioc(IOC_WRITE, 0x90, 8);
+            SET_MSRS = ioc(IOC_WRITE, 0x89, 8), SET_CPUID2 = ioc(IOC_WRITE, 0x90, 8),
+            SET_GSI_ROUTING = ioc(IOC_WRITE, 0x6a, 8), GET_MP_STATE = ioc(IOC_READ, 0x98, 4),
+            SET_MP_STATE = ioc(IOC_WRITE, 0x99, 4), SET_IRQCHIP = ioc(IOC_READ, 0x63, 520),
+            TRANSLATE = ioc(IOC_READ | IOC_WRITE, 0x85, 24), GET_DEBUGREGS = ioc(IOC_READ, 0xa1, 128);
 
     // ---- capabilities ----
     static final int CAP_IRQCHIP = 0, CAP_HLT = 1, CAP_USER_MEMORY = 3, CAP_SET_TSS_ADDR = 4, CAP_EXT_CPUID = 7,
             CAP_NR_VCPUS = 9, CAP_NR_MEMSLOTS = 10, CAP_PIT2 = 33, CAP_SET_IDENTITY_MAP_ADDR = 37,
-            CAP_MAX_VCPUS = 66, CAP_READONLY_MEM = 81, CAP_IMMEDIATE_EXIT = 136;
+            CAP_MAX_VCPUS = 66, CAP_IRQ_ROUTING = 25, CAP_READONLY_MEM = 81, CAP_IMMEDIATE_EXIT = 136;
 
     static final int O_RDWR = 2, O_CLOEXEC = 0x80000;
     static final int EINTR = 4, EAGAIN = 11, E2BIG = 7;

@@ -115,6 +115,15 @@ public final class KvmVcpu implements AutoCloseable {
         if (e < 0) throw new KvmException("KVM_NMI", e);
     }
 
+    /** kvm_mp_state values: running, or an AP waiting for INIT/SIPI (what APs are at power-on and after a reset). */
+    public static final int MP_RUNNABLE = 0, MP_UNINITIALIZED = 1;
+
+    /** KVM_SET_MP_STATE (in-kernel irqchip only). */
+    public void setMpState(int state) {
+        interrupt.set(JAVA_INT, 0, state);
+        check(KvmNative.ioctl(cap, fd, KvmNative.SET_MP_STATE, interrupt.address()), "KVM_SET_MP_STATE");
+    }
+
     // ---- registers ----
 
     /** KVM_GET_REGS into the local copy. */
@@ -231,6 +240,27 @@ public final class KvmVcpu implements AutoCloseable {
 
     public void sreg(int i, long v) {
         sregs.set(JAVA_LONG, CR0_OFF + 8L * i, v);
+    }
+
+    private final MemorySegment xlate = arena.allocate(24, 8);
+    private final MemorySegment debugRegs = arena.allocate(128, 8);
+
+    /** KVM_TRANSLATE: the guest-physical address of a linear one through the guest's page tables, or -1. */
+    public long translate(long linear) {
+        xlate.fill((byte) 0);
+        xlate.set(JAVA_LONG, 0, linear);
+        if (KvmNative.ioctl(cap, fd, KvmNative.TRANSLATE, xlate.address()) < 0) return -1;
+        return xlate.get(JAVA_BYTE, 16) != 0 ? xlate.get(JAVA_LONG, 8) : -1;
+    }
+
+    /** KVM_GET_DEBUGREGS: DR0-DR3, DR6, DR7 (indices 0-3, 6, 7; 4 and 5 read as 0), or null if KVM refuses. */
+    public long[] debugRegisters() {
+        if (KvmNative.ioctl(cap, fd, KvmNative.GET_DEBUGREGS, debugRegs.address()) < 0) return null;
+        long[] dr = new long[8];
+        for (int i = 0; i < 4; i++) dr[i] = debugRegs.get(JAVA_LONG, 8L * i);
+        dr[6] = debugRegs.get(JAVA_LONG, 32);
+        dr[7] = debugRegs.get(JAVA_LONG, 40);
+        return dr;
     }
 
     // ---- MSRs ----

@@ -34,6 +34,9 @@ public final class FloppyDrive {
     private int cmosType = 4;
 
     public FloppyDrive(BlockBackend medium) {
+        // an empty drive takes QEMU's isa-fdc fallback type, 2.88 MB (CMOS type 5: QEMU's CMOS byte 0x10 reads
+        // 0x50 for a bare command line); a medium picks the type from its size
+        if (medium == null) cmosType = 5;
         insert(medium);
     }
 

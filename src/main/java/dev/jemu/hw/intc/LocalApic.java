@@ -242,7 +242,16 @@ public final class LocalApic implements IoDevice {
     }
 
     private void armTimer() {
-        long d = (clock.now() - loadTime) >>> countShift;
+        armTimer(clock.now());
+    }
+
+    /**
+     * Arms the timer for the count as it stands at virtual time {@code now}. A TMICT write passes its own load
+     * time, as QEMU's apic_timer_update does: reading the clock again could find a short one-shot count already
+     * run out (the host thread preempted in between) and drop its interrupt for good.
+     */
+    private void armTimer(long now) {
+        long d = (now - loadTime) >>> countShift;
         long ic = initialCount & 0xffffffffL;
         if ((lvt[LVT_TIMER] & TIMER_PERIODIC) != 0) {
             if (ic == 0) {
@@ -332,7 +341,7 @@ public final class LocalApic implements IoDevice {
             case 0x38 -> {
                 initialCount = v;
                 loadTime = clock.now();
-                armTimer();
+                armTimer(loadTime);
             }
             case 0x3e -> {
                 divide = v & 0xb;

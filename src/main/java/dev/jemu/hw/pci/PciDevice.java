@@ -55,6 +55,10 @@ public class PciDevice {
         this.name = name;
         set16(VENDOR_ID, vendor);
         set16(DEVICE_ID, device);
+        // QEMU's pci_set_default_subsystem_id (Red Hat / "QEMU Virtual Machine"); SeaBIOS's qemu_detect reads the
+        // host bridge's to know it runs on QEMU hardware
+        set16(SUBSYSTEM_VENDOR, 0x1af4);
+        set16(SUBSYSTEM_ID, 0x1100);
         set8(REVISION, revision);
         set8(CLASS_PROG, classCode);
         set16(CLASS_DEVICE, classCode >>> 8);

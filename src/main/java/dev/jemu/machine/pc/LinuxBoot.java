@@ -122,14 +122,99 @@ public final class LinuxBoot {
         for (int i = 0; i < cmdline.length(); i++) cl[i] = (byte) cmdline.charAt(i);
         phys.writeBytes(CMDLINE, cl, 0, cl.length);
         phys.writeBytes(ZERO_PAGE, zp, 0, zp.length);
-        byte[] gdt = new byte[32];
-        ByteBuffer g = ByteBuffer.wrap(gdt).order(ByteOrder.LITTLE_ENDIAN);
-        g.putLong(BOOT_CS, FLAT_CODE);
-        g.putLong(BOOT_DS, FLAT_DATA);
+        byte[] gdt = gdt();
         phys.writeBytes(GDT, gdt, 0, gdt.length);
         if (initrd != null) phys.writeBytes(initrdAddr, initrd, 0, initrd.length);
 
         return new Loaded(zp, initrdAddr, initrdSize, protocol, new Entry(KERNEL, ZERO_PAGE, GDT, gdt.length - 1));
+    }
+
+    /**
+     * Whether {@code kernel} is booted directly at its 32-bit entry ({@link #load}) rather than through SeaBIOS and
+     * {@link LinuxBootRom}. Direct boot (no firmware code runs, the fastest way, and what Debian's kernels and
+     * memtest86+ are tested with) needs a bzImage whose protected-mode part is a real 32-bit entry: boot protocol
+     * 2.02 or later (cmd_line_ptr), loaded high, code32_start at the standard 1 MiB. Anything else goes through the
+     * firmware as QEMU boots every -kernel: images whose setup code is the program and needs BIOS services
+     * (ipxe.lkrn sets code32_start 0), old or low-loaded zImages, files with no "HdrS" at all; and every kernel
+     * when the user names the firmware with -bios, who then expects it to run.
+     */
+    public static boolean bootsDirectly(byte[] kernel, boolean biosGiven) {
+        return !biosGiven && isLinux(kernel) && le16(kernel, 0x206) >= 0x202 && (kernel[0x211] & 1) != 0
+                && Integer.toUnsignedLong(le32(kernel, 0x214)) == KERNEL;
+    }
+
+    /**
+     * -kernel through the firmware, as QEMU 7.2's x86_load_linux prepares it for its linuxboot ROM: the setup
+     * (with the header patched: command line pointer, loader type, heap end, initrd), the protected-mode kernel,
+     * the command line and the initrd go to fw_cfg with their load addresses, for {@link LinuxBootRom}. A file
+     * without "HdrS" is treated as a protocol-0 zImage, as QEMU does. Errors are QEMU's.
+     */
+    public static void loadForFirmware(FwCfg fw, byte[] kernel, byte[] initrd, String cmdline, long belowFourG) {
+        if (cmdline == null) cmdline = "";
+        byte[] header = java.util.Arrays.copyOf(kernel, Math.max(8192, 0x260));
+        int protocol = isLinux(kernel) ? le16(kernel, 0x206) : 0;
+        int cmdlineSize = (cmdline.length() + 16) & ~15;
+        long realAddr, cmdlineAddr, protAddr;
+        if (protocol < 0x200 || (header[0x211] & 1) == 0) {
+            realAddr = 0x90000;
+            cmdlineAddr = 0x9a000 - cmdlineSize;
+            protAddr = 0x10000;
+        } else if (protocol < 0x202) {
+            realAddr = 0x90000;
+            cmdlineAddr = 0x9a000 - cmdlineSize;
+            protAddr = 0x100000;
+        } else {
+            realAddr = ZERO_PAGE;
+            cmdlineAddr = CMDLINE;
+            protAddr = KERNEL;
+        }
+        long initrdMax = protocol >= 0x203 ? Integer.toUnsignedLong(le32(header, 0x22c)) : 0x37ffffffL;
+        if (initrdMax >= belowFourG - ACPI_DATA_SIZE) initrdMax = belowFourG - ACPI_DATA_SIZE - 1;
+        int cmdlineMax = protocol >= 0x206 ? le32(header, 0x238) : 255;
+        if (protocol >= 0x200 && Integer.toUnsignedLong(cmdlineMax) < cmdline.length()) {
+            throw new ToolError("kernel command line too long (max: " + cmdlineMax + ")");
+        }
+        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        if (protocol >= 0x202) {
+            h.putInt(0x228, (int) cmdlineAddr);
+        } else {
+            h.putShort(0x20, (short) 0xa33f);
+            h.putShort(0x22, (short) (cmdlineAddr - realAddr));
+        }
+        if (protocol >= 0x200) header[0x210] = (byte) 0xb0;
+        if (protocol >= 0x201) {
+            header[0x211] |= (byte) 0x80;
+            h.putShort(0x224, (short) (cmdlineAddr - realAddr - 0x200));
+        }
+        if (initrd != null) {
+            if (protocol < 0x200) throw new ToolError("linux kernel too old to load a ram disk");
+            if (initrd.length >= initrdMax) {
+                throw new ToolError("initrd is too large, cannot support. (max: " + initrdMax + ", need " + initrd.length + ")");
+            }
+            long initrdAddr = (initrdMax - initrd.length) & ~4095L;
+            fw.setInitrd(initrdAddr, initrd);
+            h.putInt(0x218, (int) initrdAddr);
+            h.putInt(0x21c, initrd.length);
+        }
+        int setupSects = header[0x1f1] & 0xff;
+        if (setupSects == 0) setupSects = 4;
+        int setupSize = (setupSects + 1) * 512;
+        if (setupSize > kernel.length) throw new ToolError("invalid kernel header");
+        byte[] setup = java.util.Arrays.copyOf(kernel, setupSize);
+        System.arraycopy(header, 0, setup, 0, Math.min(header.length, setupSize));
+        fw.setKernel(protAddr, java.util.Arrays.copyOfRange(kernel, setupSize, kernel.length));
+        fw.setSetup(realAddr, setup);
+        fw.setCmdline(cmdlineAddr, cmdline);
+        LinuxBootRom.install(fw);
+    }
+
+    /** Our boot GDT (32 bytes, for GDT): null, null, flat code at BOOT_CS, flat data at BOOT_DS. */
+    public static byte[] gdt() {
+        byte[] gdt = new byte[32];
+        ByteBuffer g = ByteBuffer.wrap(gdt).order(ByteOrder.LITTLE_ENDIAN);
+        g.putLong(BOOT_CS, FLAT_CODE);
+        g.putLong(BOOT_DS, FLAT_DATA);
+        return gdt;
     }
 
     /** The e820 map the kernel sees: RAM below 640 KiB minus the EBDA, the BIOS area reserved, RAM above. */

@@ -77,7 +77,7 @@ final class KvmTestMachine implements AutoCloseable {
             vm.createIrqchip();
             vm.createPit2();
         }
-        vm.syncMemory(phys, 1L << 32);
+        vm.syncMemory(phys);
         vcpu = vm.createVcpu(0);
         vcpu.setCpuid(kvm.supportedCpuid());
         vcpu.getSregs();

@@ -150,6 +150,22 @@ class ApicTest {
     }
 
     @Test
+    void shortOneShotFiresEvenWhenTimePassesDuringTheWrite() {
+        // a host clock that moves 500 ns at every read: a 100 ns count has run out before a second read
+        long[] host = {0};
+        VirtualClock moving = new VirtualClock(() -> host[0] += 500);
+        moving.resume();
+        LocalApic a = new LocalApic(moving, () -> { });
+        a.write(0xf0, 4, 0x1ff);
+        a.write(0x3e0, 4, 0xb); // divide by 1
+        a.write(0x320, 4, 0xec); // one-shot, vector 0xec (Linux's local timer)
+        a.write(0x380, 4, 100);
+        assertEquals(1, moving.timers().pendingCount(), "the one-shot is armed, not dropped");
+        moving.timers().runDue();
+        assertEquals(0xec, a.acknowledge(), "and it fires");
+    }
+
+    @Test
     void selfIpiAndNmi() {
         enableApic();
         apic.write(0x300, 4, 0x40000 | 0x50); // shorthand self, fixed
