@@ -270,7 +270,7 @@ public final class SystemMain {
         return new MachineConfig(c.ramBytes(), c.cpuModel(), 1, c.firmware(), c.dataDirs(), c.kernel(),
                 c.initrd(), c.append(), c.drives(), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
                 c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
-                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor());
+                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor(), c.boot());
     }
 
     /** The 32-bit boot protocol's entry state: protected mode, flat __BOOT_CS/__BOOT_DS, IF=0, ESI=zero page. */

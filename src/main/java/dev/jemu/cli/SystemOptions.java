@@ -383,6 +383,32 @@ public final class SystemOptions {
         throw new ToolError("no accelerator found");
     }
 
+    private boolean bootMenu, bootStrict;
+    private long bootSplashTime = -1, bootRebootTimeout = -1;
+
+    private static boolean onOff(String name, String v) {
+        return switch (v) {
+            case "on", "yes", "true" -> true;
+            case "off", "no", "false" -> false;
+            default -> throw new ToolError("Parameter '" + name + "' expects 'on' or 'off'");
+        };
+    }
+
+    /** A -boot number, then QEMU's range checks (fw_cfg_bootsplash, fw_cfg_reboot). */
+    private static long bootNumber(String name, String v) {
+        long n;
+        try {
+            n = Long.decode(v);
+        } catch (NumberFormatException e) {
+            throw new ToolError("Parameter 'boot." + name + "' expects a number");
+        }
+        if (name.equals("splash-time") && (n < 0 || n > 0xffff))
+            throw new ToolError("splash-time is invalid,it should be a value between 0 and 65535");
+        if (name.equals("reboot-timeout") && (n < -1 || n > 0xffff))
+            throw new ToolError("reboot timeout is invalid,it should be a value between -1 and 65535");
+        return n;
+    }
+
     private void boot(String v) {
         KeyValues kv = KeyValues.parse(v, "order");
         for (Map.Entry<String, String> e : kv.all().entrySet()) {
@@ -397,7 +423,11 @@ public final class SystemOptions {
                     }
                     bootOrder = order;
                 }
-                case "menu", "splash", "splash-time", "reboot-timeout", "strict" -> { }
+                case "menu" -> bootMenu = onOff("boot.menu", e.getValue());
+                case "strict" -> bootStrict = onOff("boot.strict", e.getValue());
+                case "splash-time" -> bootSplashTime = bootNumber("splash-time", e.getValue());
+                case "reboot-timeout" -> bootRebootTimeout = bootNumber("reboot-timeout", e.getValue());
+                case "splash" -> { } // a boot splash picture: SeaBIOS shows it only on a graphical screen
                 default -> throw new ToolError("Parameter 'boot." + key + "' is unexpected");
             }
         }
@@ -429,7 +459,7 @@ public final class SystemOptions {
         MachineConfig partial = new MachineConfig(ram, cpu, cpus, firmware, List.copyOf(dataDirs), kernel, initrd,
                 append, List.of(), bootOrder, List.copyOf(serialList), Map.copyOf(chardevs), List.copyOf(devices),
                 noReboot, noShutdown, snapshot, nographic, display, bits, machineType, accel, logItems, logFile,
-                vga, monitor);
+                vga, monitor, new MachineConfig.Boot(bootMenu, bootSplashTime, bootRebootTimeout, bootStrict));
         return withDrives(partial);
     }
 
@@ -444,7 +474,7 @@ public final class SystemOptions {
         return new MachineConfig(c.ramBytes(), c.cpuModel(), c.cpus(), c.firmware(), c.dataDirs(), c.kernel(),
                 c.initrd(), c.append(), DriveOptions.withDefaults(parser.drives(), nodefaults), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
                 c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
-                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor());
+                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor(), c.boot());
     }
 
     /** The -cpu help listing. */

@@ -30,13 +30,26 @@ import java.util.Map;
  * @param logFile     -D file (null: stderr)
  * @param vga         -vga ("std", "none"...)
  * @param monitor     -monitor backend ("none" when absent; "stdio" multiplexed with the serial under -nographic)
+ * @param boot        the rest of -boot (menu, splash-time, reboot-timeout, strict); the order is {@code bootOrder}
  */
 public record MachineConfig(long ramBytes, String cpuModel, int cpus, Path firmware, List<Path> dataDirs,
                             Path kernel, Path initrd, String append, List<Drive> drives, String bootOrder,
                             List<String> serials, Map<String, String> chardevs, List<Device> devices,
                             boolean noReboot, boolean noShutdown, boolean snapshot, boolean nographic,
                             String display, int bits, String machineType, String accel, String logItems,
-                            Path logFile, String vga, String monitor) {
+                            Path logFile, String vga, String monitor, Boot boot) {
+
+    /** As before -boot's options beyond the order were kept: QEMU's defaults for them. */
+    public MachineConfig(long ramBytes, String cpuModel, int cpus, Path firmware, List<Path> dataDirs,
+                         Path kernel, Path initrd, String append, List<Drive> drives, String bootOrder,
+                         List<String> serials, Map<String, String> chardevs, List<Device> devices,
+                         boolean noReboot, boolean noShutdown, boolean snapshot, boolean nographic,
+                         String display, int bits, String machineType, String accel, String logItems,
+                         Path logFile, String vga, String monitor) {
+        this(ramBytes, cpuModel, cpus, firmware, dataDirs, kernel, initrd, append, drives, bootOrder, serials,
+                chardevs, devices, noReboot, noShutdown, snapshot, nographic, display, bits, machineType, accel,
+                logItems, logFile, vga, monitor, Boot.DEFAULT);
+    }
 
     /** The original skeleton's components (machine pc, tcg, no logging, std VGA, no monitor). */
     public MachineConfig(long ramBytes, String cpuModel, int cpus, Path firmware, List<Path> dataDirs,
@@ -59,6 +72,15 @@ public record MachineConfig(long ramBytes, String cpuModel, int cpus, Path firmw
     public static long intProp(Device d, String key, long dflt) {
         String v = d.props().get(key);
         return v == null ? dflt : Long.decode(v);
+    }
+
+    /**
+     * -boot's options besides the order, as QEMU hands them to the firmware: {@code menu} (fw_cfg BOOT_MENU),
+     * {@code splashTime} ms ("etc/boot-menu-wait", -1: not given), {@code rebootTimeout} ms ("etc/boot-fail-wait",
+     * -1: never retry) and {@code strict} (a "HALT" entry ends the "bootorder" list).
+     */
+    public record Boot(boolean menu, long splashTime, long rebootTimeout, boolean strict) {
+        public static final Boot DEFAULT = new Boot(false, -1, -1, false);
     }
 
     /** One -drive: file, format ("raw"), interface ("ide", "floppy"), media ("disk", "cdrom"), index (-1: next free), read-only. */

@@ -84,6 +84,8 @@ public final class LinuxBoot {
         int hdrEnd = Math.min(0x202 + (kernel[0x201] & 0xff), setupSize);
         System.arraycopy(kernel, 0x1f1, zp, 0x1f1, hdrEnd - 0x1f1);
         ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
+        int vid = videoMode(cmdline);
+        if (vid >= 0) b.putShort(0x1fa, (short) vid); // vid_mode, as QEMU patches it
         b.put(0x210, (byte) 0xb0); // type_of_loader: QEMU's
         b.put(0x211, (byte) (zp[0x211] | 0x80)); // CAN_USE_HEAP
         b.putShort(0x224, (short) (CMDLINE - ZERO_PAGE - 0x200)); // heap_end_ptr, as QEMU sets it
@@ -175,6 +177,8 @@ public final class LinuxBoot {
             throw new ToolError("kernel command line too long (max: " + cmdlineMax + ")");
         }
         ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        int vid = videoMode(cmdline);
+        if (vid >= 0) h.putShort(0x1fa, (short) vid);
         if (protocol >= 0x202) {
             h.putInt(0x228, (int) cmdlineAddr);
         } else {
@@ -206,6 +210,31 @@ public final class LinuxBoot {
         fw.setSetup(realAddr, setup);
         fw.setCmdline(cmdlineAddr, cmdline);
         LinuxBootRom.install(fw);
+    }
+
+    /**
+     * The vid_mode for the setup header from a "vga=" on the command line (QEMU's x86_load_linux: the first
+     * "vga=" anywhere; normal, ext, ask or a number in C syntax ending at a space or the end), or -1 if none.
+     */
+    static int videoMode(String cmdline) {
+        int i = cmdline.indexOf("vga=");
+        if (i < 0) return -1;
+        String v = cmdline.substring(i + 4);
+        if (v.startsWith("normal")) return 0xffff;
+        if (v.startsWith("ext")) return 0xfffe;
+        if (v.startsWith("ask")) return 0xfffd;
+        int end = v.indexOf(' ');
+        String num = end < 0 ? v : v.substring(0, end);
+        try {
+            long n;
+            if (num.startsWith("0x") || num.startsWith("0X")) n = Long.parseLong(num.substring(2), 16);
+            else if (num.length() > 1 && num.startsWith("0")) n = Long.parseLong(num.substring(1), 8);
+            else n = Long.parseLong(num);
+            if (n < 0 || n > 0xffffffffL) throw new NumberFormatException();
+            return (int) n & 0xffff;
+        } catch (NumberFormatException e) {
+            throw new ToolError("invalid 'vga=' kernel parameter.");
+        }
     }
 
     /** Our boot GDT (32 bytes, for GDT): null, null, flat code at BOOT_CS, flat data at BOOT_DS. */

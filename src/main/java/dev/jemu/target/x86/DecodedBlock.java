@@ -22,6 +22,8 @@ public final class DecodedBlock {
     public boolean valid = true;
     /** Executions so far (interpreted). */
     public int hits;
+    /** The next block in its {@link DecodedBlocks} bucket. */
+    DecodedBlock nextInBucket;
     /** The translation entered at this block, if any. */
     public X86Translation code;
 

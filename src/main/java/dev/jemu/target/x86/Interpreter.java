@@ -9,7 +9,7 @@ import dev.jemu.target.x86.tcg.X86Translation;
  * Executes guest code: decoded blocks are interpreted, and once a block has run often enough (see
  * {@link TcgOptions}) the translator turns it and its neighbours into JVM bytecode, which then runs instead.
  * Instructions are decoded once per block and kept in a direct-mapped cache keyed by RIP (and CS base and
- * mode); a block ends at a control transfer, at a page boundary or after {@link #MAX_INSNS} instructions.
+ * mode) in front of {@link DecodedBlocks}, which holds them all; a block ends at a control transfer, at a page boundary or after {@link #MAX_INSNS} instructions.
  * One interpreter per vCPU.
  *
  * <p>Blocks remember the host pages they were decoded from, and invalidation ({@link #invalidatePage}) is by
@@ -24,6 +24,9 @@ public final class Interpreter {
     private final X86Cpu cpu;
     private final Decoder decoder;
     private final DecodedBlock[] cache = new DecodedBlock[CACHE_SIZE];
+    private final DecodedBlocks blocks = new DecodedBlocks();
+    private final java.util.function.Predicate<DecodedBlock> samePages = this::samePages;
+    private static final java.util.function.Predicate<DecodedBlock> ANY = b -> true;
     private final Insn[] scratch = new Insn[MAX_INSNS];
     /** The translator, or null when translation is off. */
     private final X86Jit jit;
@@ -141,17 +144,25 @@ public final class Interpreter {
     /** The decoded block at {@code rip} in the current mode (decoding it if needed); throws its decode fault. */
     public DecodedBlock block(long rip) {
         long csBase = cpu.segBase[X86Cpu.CS];
-        int idx = (int) (rip ^ (rip >>> CACHE_BITS)) & (CACHE_SIZE - 1);
+        int idx = slot(rip);
         DecodedBlock b = cache[idx];
         if (b != null && b.rip == rip && b.csBase == csBase && b.codeBits == cpu.codeBits
                 && (!physicalKeys || samePages(b))) return b;
-        b = decodeBlock(rip, csBase);
-        if (jit != null) {
-            X86Translation t = jit.find(rip, csBase);
-            if (t != null && t.decodedFrom(b)) b.code = t;
+        b = blocks.find(rip, csBase, cpu.codeBits, physicalKeys ? samePages : ANY);
+        if (b == null) {
+            b = decodeBlock(rip, csBase);
+            if (jit != null) {
+                X86Translation t = jit.find(rip, csBase);
+                if (t != null && t.decodedFrom(b)) b.code = t;
+            }
+            if (!blocks.add(b)) java.util.Arrays.fill(cache, null); // full: started over
         }
         cache[idx] = b;
         return b;
+    }
+
+    private static int slot(long rip) {
+        return (int) (rip ^ (rip >>> CACHE_BITS)) & (CACHE_SIZE - 1);
     }
 
     /** True if the block's linear pages still fetch from the host pages it was decoded from. */
@@ -205,12 +216,9 @@ public final class Interpreter {
      */
     public void invalidatePage(long page) {
         page &= ~SoftMmu.PAGE_MASK;
-        for (int k = 0; k < CACHE_SIZE; k++) {
-            DecodedBlock b = cache[k];
-            if (b != null && from(b, page)) {
-                b.valid = false;
-                cache[k] = null;
-            }
+        for (DecodedBlock b : blocks.removePage(page)) {
+            int k = slot(b.rip);
+            if (cache[k] == b) cache[k] = null;
         }
         DecodedBlock r = running;
         if (r != null && from(r, page)) r.valid = false;
@@ -223,7 +231,7 @@ public final class Interpreter {
 
     /** Forgets all decoded and translated code (mode changes that alter decoding, exec). */
     public void invalidateAll() {
-        for (DecodedBlock b : cache) if (b != null) b.valid = false;
+        blocks.clear();
         java.util.Arrays.fill(cache, null);
         if (running != null) running.valid = false;
         if (jit != null) jit.invalidateAll();

@@ -166,6 +166,56 @@ class KvmPcGuestTest {
         assertEquals((0x11 << 1) | 1, r.status(), r::describe);
     }
 
+    /** poweroff.asm: ACPI S5 through the PIIX4 PM block (a userspace device under kvm) ends the emulator with 0. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jemu tcg", "jemu kvm", "qemu tcg"})
+    void acpiPowerOffEndsWithStatus0(String how) throws Exception {
+        Run r = runAs(how, List.of("-bios", image("poweroff").toString()));
+        assertEquals("", r.out(), r::describe);
+        assertEquals(0, r.status(), r::describe);
+    }
+
+    /** -no-shutdown under kvm: after the power-off jemu stays, idle, until SIGTERM ends it (status 0). */
+    @Test
+    void noShutdownKeepsTheStoppedGuestUntilSigterm() throws Exception {
+        assumeTrue(Jemu.isBuilt(), "target/classes is not built");
+        KvmTestMachine.assumeKvm();
+        List<String> cmd = new ArrayList<>(Jemu.command("jemu-system-x86_64", List.of("-accel", "kvm", "-bios",
+                image("poweroff").toString(), "-display", "none", "-serial", "none", "-chardev", "stdio,id=dc",
+                "-device", "isa-debugcon,chardev=dc", "-no-shutdown")));
+        File err = File.createTempFile("kvm-noshutdown", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err).start();
+        try {
+            // the guest prints "off" on debugcon just before its power-off
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1));
+            assertEquals("off", out.readLine(), () -> read(err));
+            // start-up and the JIT compilers settle; then a stopped machine uses (almost) no host CPU
+            long used = Long.MAX_VALUE;
+            for (long deadline = System.nanoTime() + 40_000_000_000L; used > 100_000_000L && System.nanoTime() < deadline; ) {
+                assertTrue(p.isAlive(), () -> "jemu ended: " + read(err));
+                long c0 = cpu(p);
+                Thread.sleep(1000);
+                used = cpu(p) - c0;
+            }
+            assertTrue(used <= 100_000_000L, "a stopped machine should not use the host: " + used / 1e6 + " ms in 1 s");
+            p.toHandle().destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends jemu");
+            assertEquals(0, p.exitValue(), () -> read(err));
+            assertTrue(read(err).contains("jemu-system-x86_64: terminating on signal 15"), () -> read(err));
+        } finally {
+            p.destroyForcibly();
+            err.delete();
+        }
+    }
+
+    private static String read(File f) {
+        try {
+            return Files.readString(f.toPath());
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /**
      * Runs {@code how} ("jemu kvm", "jemu tcg", "qemu tcg"; skipped visibly where that runner is missing) with
      * {@code args} after -accel, the serial port on stdout and isa-debug-exit at 0xf4.

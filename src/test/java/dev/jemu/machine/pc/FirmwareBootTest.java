@@ -83,7 +83,7 @@ class FirmwareBootTest {
         Process p = pb.start();
         try {
             // memtest sizes memory and caches for some seconds before its first test starts
-            assertFalse(p.waitFor(45, TimeUnit.SECONDS), "memtest keeps running");
+            assertFalse(p.waitFor(50, TimeUnit.SECONDS), "memtest keeps running");
             p.destroy(); // SIGTERM: jemu ends as QEMU does, and dumps the screen
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "jemu ends on SIGTERM");
         } finally {
@@ -175,6 +175,15 @@ class FirmwareBootTest {
         // a device that is not there is skipped: the next one in SeaBIOS's list boots
         Boot b = boot(List.of("-hda", hd.toString(), "-boot", "order=d", "-snapshot"));
         assertEquals("read: JEMU-DATA sector 2 of disk", b.lines.get(1), b::describe);
+    }
+
+    @Test
+    void bootMenuIsOfferedThenTheOrderBoots() throws IOException {
+        Path hd = image("disk", 1 << 20);
+        Boot b = boot(List.of("-hda", hd.toString(), "-snapshot", "-boot", "menu=on,splash-time=200"));
+        assertTrue(b.stdout.contains("Press ESC for boot menu."), b::describe);
+        assertEquals("JEMU-BOOT drive=80", b.first(), b::describe);
+        assertFalse(boot(List.of("-hda", hd.toString(), "-snapshot")).stdout.contains("Press ESC"), "menu=off: none");
     }
 
     @Test

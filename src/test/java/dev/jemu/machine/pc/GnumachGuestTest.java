@@ -49,7 +49,7 @@ class GnumachGuestTest {
     @Test
     void printsTheMemoryMap() {
         GuestConsole c = GuestConsole.run("jemu-system-i386", args(), Duration.ofSeconds(60),
-                g -> g.text().contains("vm_page: DIRECTMAP"));
+                g -> g.text().contains("vm_page: DIRECTMAP: min:"));
         assertTrue(c.text().contains("GNU Mach 1.8"), () -> "banner\n" + c.describe());
         assertEquals(MAP_64M, lines(c, "biosmem:"), c::describe);
         assertTrue(c.text().contains("vm_page: DIRECTMAP: pages: 12256 (47M)"), c::describe);
@@ -99,7 +99,7 @@ class GnumachGuestTest {
         assumeTrue(Processes.which("qemu-system-i386") != null, "qemu-system-i386 is not installed (scripts/install-deps)");
         List<String> cmd = new ArrayList<>(List.of("qemu-system-i386"));
         cmd.addAll(args());
-        GuestConsole c = GuestConsole.run(cmd, Duration.ofSeconds(60), g -> g.text().contains("vm_page: DIRECTMAP"));
+        GuestConsole c = GuestConsole.run(cmd, Duration.ofSeconds(60), g -> g.text().contains("vm_page: DIRECTMAP: min:"));
         assertEquals(MAP_64M, lines(c, "biosmem:"), c::describe);
     }
 

@@ -3,6 +3,8 @@ package dev.jemu.machine.pc;
 import dev.jemu.testutil.Processes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +34,10 @@ class IpxeGuestTest {
         assertTrue(t.contains("Features: DNS HTTP iSCSI NFS TFTP SRP AoE ELF MBOOT PXE bzImage Menu PXEXT"), c::describe);
     }
 
-    @Test
-    void printsItsBanner() {
-        assertBanner(GuestConsole.run("jemu-system-x86_64", args(), Duration.ofSeconds(60), c -> c.text().contains("Press Ctrl-B")));
+    @ParameterizedTest
+    @ValueSource(strings = {"jemu-system-x86_64", "jemu-system-i386"})
+    void printsItsBanner(String tool) {
+        assertBanner(GuestConsole.run(tool, args(), Duration.ofSeconds(60), c -> c.text().contains("Press Ctrl-B")));
     }
 
     @Test

@@ -104,6 +104,22 @@ class LinuxBootRomTest {
     }
 
     @Test
+    void vgaParameterAsQemuReadsIt() {
+        assertEquals(-1, LinuxBoot.videoMode("console=ttyS0"));
+        assertEquals(0xffff, LinuxBoot.videoMode("vga=normal"));
+        assertEquals(0xfffe, LinuxBoot.videoMode("a vga=ext b"));
+        assertEquals(791, LinuxBoot.videoMode("vga=791 console=ttyS0"));
+        assertEquals(0x317, LinuxBoot.videoMode("console=ttyS0 vga=0x317"));
+        assertEquals(8, LinuxBoot.videoMode("vga=010"));
+        var e = assertThrows(dev.jemu.cli.ToolError.class, () -> LinuxBoot.videoMode("console=ttyS0 vga=foo"));
+        assertEquals("invalid 'vga=' kernel parameter.", e.getMessage());
+        FwCfg fw = new FwCfg(null, null);
+        LinuxBoot.loadForFirmware(fw, bzImage(0x20f, 1, 0x100000), null, "vga=0x317", 64L << 20);
+        byte[] setup = read(fw, FwCfg.SETUP_DATA, 0x800);
+        assertEquals(0x317, (setup[0x1fa] & 0xff) | (setup[0x1fb] & 0xff) << 8);
+    }
+
+    @Test
     void tooSmallForItsSetupIsQemusError() {
         var e = assertThrows(dev.jemu.cli.ToolError.class,
                 () -> LinuxBoot.loadForFirmware(new FwCfg(null, null), "hello\n".getBytes(), null, "", 64L << 20));

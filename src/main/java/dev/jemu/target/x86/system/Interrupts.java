@@ -139,12 +139,8 @@ public final class Interrupts {
         if ((g & (1L << 47)) == 0) throw X86Exception.fault(X86Exception.NP, idtErr);
         int sel = (int) (g >>> 16) & 0xffff;
         if (type == 5) {
-            TaskSwitch.switchTask(c, sel, TaskSwitch.INT, ext, c.rip);
-            if (hasErr) {
-                // the error code goes on the new task's stack
-                int size = Tss.is32(c) ? 4 : 2;
-                c.push(size, err);
-            }
+            // the error code goes on the new task's stack (unless the new task faulted while being loaded)
+            if (TaskSwitch.switchTask(c, sel, TaskSwitch.INT, ext, c.rip) && hasErr) c.push(Tss.is32(c) ? 4 : 2, err);
             return;
         }
         boolean gate32 = type >= 14;

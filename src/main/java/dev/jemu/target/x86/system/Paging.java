@@ -22,7 +22,8 @@ import dev.jemu.target.x86.X86Exception;
  * opcode table), as translated code keeps {@code cpu.mem} for its whole run.
  *
  * <p>Global pages are not tracked: a CR3 write flushes everything (allowed, only slower). INVLPG flushes one
- * page unless it falls in a large page that was cached (then everything).
+ * page, or, in the range large pages were cached from, the 4 KiB entries of the whole large page holding it
+ * (everything once 1 GiB pages were cached).
  *
  * <p>Use: {@code Paging p = new Paging(cpu, phys)} (sets {@code cpu.mem} and {@code cpu.paging}, listens to
  * PhysMemory for TLB flushes on map changes), then {@code p.attach(interpreter)} once the vCPU's interpreter
@@ -47,8 +48,10 @@ public final class Paging implements PhysMemory.Listener {
     private static final long P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, NX = 1L << 63;
     /** walk() result bit: the translation failed; the low bits are the #PF error code. */
     private static final long FAULT = 1L << 63;
-    /** walk() result bit: the leaf is a large page. */
+    /** walk() result bit: the leaf is a large page (4 MiB, or 2 MiB with PAE). */
     private static final long LARGE = 1L << 62;
+    /** walk() result bit, with LARGE: the leaf is a 1 GiB page. */
+    private static final long HUGE = 1L << 61;
 
     private final X86Cpu cpu;
     private final PhysMemory phys;
@@ -59,8 +62,13 @@ public final class Paging implements PhysMemory.Listener {
     /** PAE paging's PDPTE registers (loaded at CR3 writes and when PAE paging is enabled). */
     public final long[] pdpte = new long[4];
     private Interpreter interp;
-    /** The range of linear addresses that large pages were cached from (lo > hi: none). */
-    private long largeLo = -1, largeHi = 0;
+    /**
+     * The range of linear addresses that large pages were cached from (lo > hi: none), widened to whole large
+     * pages, and the largest page size among them: INVLPG inside the range flushes that large page's 4 KiB
+     * entries. (A 32-bit kernel maps its low memory with 4 MiB pages and INVLPGs its fixmap and vmalloc pages
+     * in the same gigabyte: a full flush there would empty the TLB at every INVLPG.)
+     */
+    private long largeLo = -1, largeHi = 0, largeSize = 0;
 
     public Paging(X86Cpu cpu, PhysMemory phys) {
         this.cpu = cpu;
@@ -101,12 +109,21 @@ public final class Paging implements PhysMemory.Listener {
         user.flushAll();
         largeLo = -1;
         largeHi = 0;
+        largeSize = 0;
     }
 
     /** INVLPG: forgets the translations of the page holding {@code va}. */
     public void flushPage(long va) {
         if (Long.compareUnsigned(va, largeLo) >= 0 && Long.compareUnsigned(va, largeHi) <= 0) {
-            flushAll();
+            if (largeSize > LARGEST_PARTIAL_FLUSH) {
+                flushAll();
+                return;
+            }
+            long start = va & -largeSize;
+            for (long p = start; p != start + largeSize; p += 1L << 12) {
+                kernel.flushPage(p);
+                user.flushPage(p);
+            }
             return;
         }
         kernel.flushPage(va);
@@ -162,8 +179,8 @@ public final class Paging implements PhysMemory.Listener {
                 cpu.cr2 = va;
                 throw X86Exception.pageFault(va, err);
             }
-            if ((r & LARGE) != 0) noteLarge(va);
-            return phys.translate(r & ~LARGE, access);
+            if ((r & LARGE) != 0) noteLarge(va, (r & HUGE) != 0 ? 1L << 30 : (cpu.cr4 & CR4_PAE) != 0 ? 1L << 21 : 1L << 22);
+            return phys.translate(r & ~(LARGE | HUGE), access);
         }
 
         @Override
@@ -179,24 +196,27 @@ public final class Paging implements PhysMemory.Listener {
         @Override
         public void markCode(long va) {
             long r = walk(va, SoftMmu.EXEC, userView, false);
-            if ((r & FAULT) == 0) phys.markCode(r & ~LARGE);
+            if ((r & FAULT) == 0) phys.markCode(r & ~(LARGE | HUGE));
         }
     }
 
     /** walk()'s result for a non-canonical address (#GP(0), not #PF). */
     private static final long NONCANONICAL = FAULT | 0x100;
 
-    private void noteLarge(long va) {
+    /** Above this page size INVLPG in the large-page range flushes everything rather than page by page. */
+    private static final long LARGEST_PARTIAL_FLUSH = 1L << 22;
+
+    private void noteLarge(long va, long size) {
+        // the whole large page, not only the 4 KiB piece cached
+        long lo = va & -size, hi = lo + size - 1;
         if (largeLo == -1 && largeHi == 0) {
-            largeLo = va;
-            largeHi = va;
+            largeLo = lo;
+            largeHi = hi;
         } else {
-            if (Long.compareUnsigned(va, largeLo) < 0) largeLo = va;
-            if (Long.compareUnsigned(va, largeHi) > 0) largeHi = va;
+            if (Long.compareUnsigned(lo, largeLo) < 0) largeLo = lo;
+            if (Long.compareUnsigned(hi, largeHi) > 0) largeHi = hi;
         }
-        // the whole large page, not only the 4 KiB piece cached: widen to 1 GiB boundaries
-        largeLo &= ~((1L << 30) - 1);
-        largeHi |= (1L << 30) - 1;
+        if (size > largeSize) largeSize = size;
     }
 
     /**
@@ -263,7 +283,7 @@ public final class Paging implements PhysMemory.Listener {
                     nx |= pdpe;
                     if (check(rights, nx, write, fetch, userAccess, nxe, cr0) != 0) return FAULT | errBase | PF_P;
                     if (update && !setAd(pdpAddr, 8, pdpe, write)) continue;
-                    return (pdpe & ADDR & ~0x3fffffffL) | (va & 0x3ffff000L) | LARGE;
+                    return (pdpe & ADDR & ~0x3fffffffL) | (va & 0x3ffff000L) | LARGE | HUGE;
                 }
                 if ((pdpe & rsvd) != 0) return FAULT | errBase | PF_P | PF_RSVD;
                 if (update && (pdpe & A) == 0 && !setAd(pdpAddr, 8, pdpe, false)) continue;
