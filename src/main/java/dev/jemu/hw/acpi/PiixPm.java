@@ -97,20 +97,22 @@ public final class PiixPm {
     private final IoDevice pmBlock = new IoDevice() {
         @Override
         public long read(long offset, int size) {
+            // one clock reading per access: a 32-bit read of the PM timer must not see a carry between its bytes
+            // (a value going backwards makes Linux reject the PM-timer clocksource)
+            int t = (int) (ticks() & 0xffffff);
             long v = 0;
-            for (int i = 0; i < size; i++) v |= (long) readByte((int) offset + i) << (8 * i);
+            for (int i = 0; i < size; i++) v |= (long) readByte((int) offset + i, t) << (8 * i);
             return v;
         }
 
-        private int readByte(int off) {
+        private int readByte(int off, int timer) {
             int reg;
             switch (off & ~1) {
                 case PM1_STS -> reg = status();
                 case PM1_EN -> reg = en;
                 case PM1_CNT -> reg = cnt;
                 case PM_TMR, PM_TMR + 2 -> {
-                    int t = (int) (ticks() & 0xffffff);
-                    return (t >>> (8 * (off - PM_TMR))) & 0xff;
+                    return (timer >>> (8 * (off - PM_TMR))) & 0xff;
                 }
                 default -> {
                     return 0;

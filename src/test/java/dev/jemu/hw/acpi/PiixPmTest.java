@@ -99,4 +99,22 @@ class PiixPmTest {
         io.write(0xafe0, 1, 0x02);
         assertFalse(sci.level());
     }
+
+    /** Consecutive 32-bit reads of the PM timer never go backwards, even with the clock moving during a read. */
+    @Test
+    void timerReadsAreMonotonicWhileTimeMoves() {
+        long[] host = {0};
+        VirtualClock moving = new VirtualClock(() -> host[0] += 97); // every clock reading is ~1/3 tick later
+        moving.resume();
+        PiixPm p = new PiixPm(moving, sci.line, () -> { }, () -> { }, null);
+        IoBus bus = new IoBus(null);
+        bus.map(0x600, PM_BLOCK_SIZE, 4, p.pm(), "piix4-pm");
+        int last = bus.read(0x608, 4);
+        for (int i = 0; i < 20000; i++) {
+            int v = bus.read(0x608, 4);
+            assertTrue(v >= last, "PM timer went back from " + Integer.toHexString(last) + " to " + Integer.toHexString(v));
+            last = v;
+        }
+        assertTrue(last > 0x100, "the timer moved through byte carries: " + Integer.toHexString(last));
+    }
 }
