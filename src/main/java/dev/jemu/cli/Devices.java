@@ -13,9 +13,13 @@ public final class Devices {
     /** driver -> known properties. */
     private static final Map<String, List<String>> DRIVERS = Map.of(
             "isa-debug-exit", List.of("iobase", "iosize"),
-            "isa-debugcon", List.of("iobase", "chardev", "readback"));
+            "isa-debugcon", List.of("iobase", "chardev", "readback"),
+            // storage's: an if=none -drive on an IDE position or floppy unit, with QEMU's bootindex
+            "ide-hd", List.of("drive", "bus", "unit", "bootindex"),
+            "ide-cd", List.of("drive", "bus", "unit", "bootindex"),
+            "floppy", List.of("drive", "unit")); // QEMU 7.2's floppy bootindex is isa-fdc's (-global), not here
     /** Integer properties (checked as QEMU's integer parser does). */
-    private static final List<String> INTS = List.of("iobase", "iosize", "readback");
+    private static final List<String> INTS = List.of("iobase", "iosize", "readback", "unit", "bootindex");
 
     public static MachineConfig.Device parse(String v) {
         KeyValues kv = KeyValues.parse(v, "driver");
@@ -26,7 +30,7 @@ public final class Devices {
         if (props == null) throw new ToolError(prefix + "'" + driver + "' is not a valid device model name");
         Map<String, String> out = new LinkedHashMap<>();
         for (String key : kv.keys()) {
-            if (key.equals("id") || key.equals("bus")) continue;
+            if (key.equals("id") || key.equals("bus") && !props.contains("bus")) continue;
             if (!props.contains(key)) throw new ToolError(prefix + "Property '" + driver + "." + key + "' not found");
             String val = kv.get(key);
             if (INTS.contains(key)) {
@@ -36,7 +40,7 @@ public final class Devices {
                 } catch (NumberFormatException e) {
                     throw new ToolError(prefix + "Parameter '" + key + "' expects integer");
                 }
-                if (x < 0 || x > 0xffffffffL) {
+                if ((x < 0 && !(key.equals("bootindex") && x == -1)) || x > 0xffffffffL) {
                     throw new ToolError(prefix + "Property " + driver + "." + key + " doesn't take value " + val);
                 }
             }
@@ -59,6 +63,10 @@ public final class Devices {
     static String help() {
         return "Misc devices:\n"
                 + "name \"isa-debug-exit\", bus ISA\n"
-                + "name \"isa-debugcon\", bus ISA\n";
+                + "name \"isa-debugcon\", bus ISA\n"
+                + "\nStorage devices:\n"
+                + "name \"floppy\", bus floppy-bus, desc \"virtual floppy drive\"\n"
+                + "name \"ide-cd\", bus IDE, desc \"virtual IDE CD-ROM\"\n"
+                + "name \"ide-hd\", bus IDE, desc \"virtual IDE disk\"\n";
     }
 }

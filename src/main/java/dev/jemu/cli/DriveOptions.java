@@ -54,9 +54,18 @@ public final class DriveOptions {
      * floppy drive A, each unless a drive already holds that place; none with -nodefaults.
      */
     public static List<Drive> withDefaults(List<Drive> drives, boolean nodefaults) {
+        return withDefaults(drives, nodefaults, List.of());
+    }
+
+    /**
+     * Same, also as QEMU's vl.c default_list: a -device ide-hd or ide-cd takes the default CD-ROM's place, a
+     * -device floppy the default floppy drive's.
+     */
+    public static List<Drive> withDefaults(List<Drive> drives, boolean nodefaults, List<String> deviceDrivers) {
         List<Drive> out = new ArrayList<>(drives == null ? List.of() : drives);
         if (nodefaults) return out;
-        boolean cd = false, fd = false;
+        boolean cd = deviceDrivers.contains("ide-hd") || deviceDrivers.contains("ide-cd");
+        boolean fd = deviceDrivers.contains("floppy");
         for (Drive d : out) {
             if (d.iface().equals("ide") && d.index() == 2) cd = true;
             if (d.iface().equals("floppy") && d.index() == 0) fd = true;
@@ -80,6 +89,10 @@ public final class DriveOptions {
     public Drive add(String option, String value) {
         Drive d = parse(option, value, warn);
         String prefix = "-" + strip(option) + " " + value + ": ";
+        if (d.id() != null) {
+            for (Drive o : drives)
+                if (d.id().equals(o.id())) throw new ToolError(prefix + "Duplicate ID '" + d.id() + "' for drive");
+        }
         if (d.iface().equals("none")) {
             drives.add(d);
             return d;
@@ -89,7 +102,7 @@ public final class DriveOptions {
             // QEMU's drive_new: the first unit free on bus 0, then bus 1...
             index = 0;
             while (taken(d.iface(), index)) index++;
-            d = new Drive(d.file(), d.format(), d.iface(), d.media(), index, d.readOnly());
+            d = new Drive(d.file(), d.format(), d.iface(), d.media(), index, d.readOnly(), d.id());
         } else if (taken(d.iface(), index)) {
             throw new ToolError(prefix + String.format("drive with bus=%d, unit=%d (index=%d) exists",
                     bus(d.iface(), index), unit(d.iface(), index), index));
@@ -127,7 +140,7 @@ public final class DriveOptions {
         String opt = strip(option);
         String prefix = "-" + opt + " " + value + ": ";
         String file = null, format = null, iface = "ide", media = "disk", indexS = null, busS = null, unitS = null;
-        String readonly = null;
+        String readonly = null, id = null;
         switch (opt) {
             case "hda", "hdb", "hdc", "hdd" -> {
                 file = value;
@@ -163,7 +176,8 @@ public final class DriveOptions {
                         case "cache" -> {
                             if (!CACHE_MODES.contains(v)) throw new ToolError(prefix + "invalid cache option");
                         }
-                        case "id", "aio", "discard", "werror", "rerror", "detect-zeroes" -> {
+                        case "id" -> id = v;
+                        case "aio", "discard", "werror", "rerror", "detect-zeroes" -> {
                             // accepted; they change nothing guest-visible here
                         }
                         default -> throw new ToolError(prefix + "Block format '" + (format == null ? "raw" : format)
@@ -204,7 +218,7 @@ public final class DriveOptions {
             if (format != null) throw new ToolError(prefix + "A block device must be specified for \"file\"");
             if (iface.equals("ide") && media.equals("disk"))
                 throw new ToolError("Device needs media, but drive is empty");
-            return new Drive(null, "raw", iface, media, index, readOnly);
+            return new Drive(null, "raw", iface, media, index, readOnly, id);
         }
 
         Path path = Path.of(file);
@@ -237,7 +251,7 @@ public final class DriveOptions {
             throw new ToolError(prefix + "Image '" + file + "' is smaller than a sector (" + size + " bytes)");
         if (iface.equals("ide") && media.equals("disk") && readOnly)
             throw new ToolError("Block node is read-only"); // QEMU's ide-hd refuses a read-only drive
-        return new Drive(path, format, iface, media, index, readOnly);
+        return new Drive(path, format, iface, media, index, readOnly, id);
     }
 
     /** The format a header names (as QEMU's probes would), "raw" when none matches. */

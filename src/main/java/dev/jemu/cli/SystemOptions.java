@@ -472,7 +472,8 @@ public final class SystemOptions {
         DriveOptions parser = new DriveOptions(w -> System.err.println(tool + ": " + w));
         for (String[] d : driveArgs) parser.add("-" + d[0], d[1]);
         return new MachineConfig(c.ramBytes(), c.cpuModel(), c.cpus(), c.firmware(), c.dataDirs(), c.kernel(),
-                c.initrd(), c.append(), DriveOptions.withDefaults(parser.drives(), nodefaults), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
+                c.initrd(), c.append(), DriveOptions.withDefaults(parser.drives(), nodefaults,
+                        c.devices().stream().map(MachineConfig.Device::driver).toList()), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
                 c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
                 c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor(), c.boot());
     }

@@ -83,8 +83,15 @@ public record MachineConfig(long ramBytes, String cpuModel, int cpus, Path firmw
         public static final Boot DEFAULT = new Boot(false, -1, -1, false);
     }
 
-    /** One -drive: file, format ("raw"), interface ("ide", "floppy"), media ("disk", "cdrom"), index (-1: next free), read-only. */
-    public record Drive(Path file, String format, String iface, String media, int index, boolean readOnly) {}
+    /**
+     * One -drive: file, format ("raw"), interface ("ide", "floppy", "none": for a -device to take by its id), media
+     * ("disk", "cdrom"), index (-1: next free), read-only, id (null if not given).
+     */
+    public record Drive(Path file, String format, String iface, String media, int index, boolean readOnly, String id) {
+        public Drive(Path file, String format, String iface, String media, int index, boolean readOnly) {
+            this(file, format, iface, media, index, readOnly, null);
+        }
+    }
 
     /** One -device: its driver name and properties in order. */
     public record Device(String driver, Map<String, String> props) {}

@@ -64,6 +64,9 @@ class DriveOptionsTest {
         assertTrue(warnings.isEmpty());
         Drive n = d.add("-drive", "file=" + img + ",format=raw,if=none,id=disk0");
         assertEquals("none", n.iface());
+        assertEquals("disk0", n.id(), "a -device takes it by its id");
+        assertEquals("-drive if=none,id=disk0: Duplicate ID 'disk0' for drive",
+                assertThrows(ToolError.class, () -> d.add("-drive", "if=none,id=disk0")).getMessage());
         Drive cd = d.add("-drive", "if=floppy");
         assertNull(cd.file());
     }
@@ -77,6 +80,11 @@ class DriveOptionsTest {
         d.add("-hdc", img);
         d.add("-fda", img);
         assertEquals(d.drives(), DriveOptions.withDefaults(d.drives(), false), "places taken: no defaults");
+        // QEMU's default_list: -device ide-hd/ide-cd take the CD-ROM's place, -device floppy the floppy's
+        assertEquals(List.of(new Drive(null, "raw", "floppy", "disk", 0, false)),
+                DriveOptions.withDefaults(List.of(), false, List.of("ide-hd")));
+        assertEquals(List.of(new Drive(null, "raw", "ide", "cdrom", 2, true)),
+                DriveOptions.withDefaults(List.of(), false, List.of("floppy")));
     }
 
     @Test

@@ -35,16 +35,17 @@ final class KvmDump {
         String flags = String.format("[%c%c%c%c%c%c%c]", c(fl, 10, 'D'), c(fl, 11, 'O'), c(fl, 7, 'S'), c(fl, 6, 'Z'),
                 c(fl, 4, 'A'), c(fl, 2, 'P'), c(fl, 0, 'C'));
         int cpl = v.segAttr(KvmVcpu.SS) >> 13 & 3;
+        int hlt = v.mpState() == 3 ? 1 : 0; // KVM_MP_STATE_HALTED: QEMU's cs->halted
         if (lma) {
             b.append(String.format("RAX=%016x RBX=%016x RCX=%016x RDX=%016x%n", v.reg(0), v.reg(1), v.reg(2), v.reg(3)));
             b.append(String.format("RSI=%016x RDI=%016x RBP=%016x RSP=%016x%n", v.reg(4), v.reg(5), v.reg(7), v.reg(6)));
             b.append(String.format("R8 =%016x R9 =%016x R10=%016x R11=%016x%n", v.reg(8), v.reg(9), v.reg(10), v.reg(11)));
             b.append(String.format("R12=%016x R13=%016x R14=%016x R15=%016x%n", v.reg(12), v.reg(13), v.reg(14), v.reg(15)));
-            b.append(String.format("RIP=%016x RFL=%08x %s CPL=%d II=0 A20=1 SMM=0 HLT=0%n", v.reg(16), fl, flags, cpl));
+            b.append(String.format("RIP=%016x RFL=%08x %s CPL=%d II=0 A20=1 SMM=0 HLT=%d%n", v.reg(16), fl, flags, cpl, hlt));
         } else {
             b.append(String.format("EAX=%08x EBX=%08x ECX=%08x EDX=%08x%n", (int) v.reg(0), (int) v.reg(1), (int) v.reg(2), (int) v.reg(3)));
             b.append(String.format("ESI=%08x EDI=%08x EBP=%08x ESP=%08x%n", (int) v.reg(4), (int) v.reg(5), (int) v.reg(7), (int) v.reg(6)));
-            b.append(String.format("EIP=%08x EFL=%08x %s CPL=%d II=0 A20=1 SMM=0 HLT=0%n", (int) v.reg(16), fl, flags, cpl));
+            b.append(String.format("EIP=%08x EFL=%08x %s CPL=%d II=0 A20=1 SMM=0 HLT=%d%n", (int) v.reg(16), fl, flags, cpl, hlt));
         }
         for (int i = 0; i < 6; i++) seg(b, SEG[i], v, KVM_SEG[i], lma, pe);
         seg(b, "LDT", v, KvmVcpu.LDT, lma, pe);

@@ -118,6 +118,11 @@ public final class KvmVcpu implements AutoCloseable {
     /** kvm_mp_state values: running, or an AP waiting for INIT/SIPI (what APs are at power-on and after a reset). */
     public static final int MP_RUNNABLE = 0, MP_UNINITIALIZED = 1;
 
+    /** KVM_GET_MP_STATE (3: halted), or -1 where KVM has no in-kernel irqchip to say. */
+    public int mpState() {
+        return KvmNative.ioctl(cap, fd, KvmNative.GET_MP_STATE, interrupt.address()) < 0 ? -1 : interrupt.get(JAVA_INT, 0);
+    }
+
     /** KVM_SET_MP_STATE (in-kernel irqchip only). */
     public void setMpState(int state) {
         interrupt.set(JAVA_INT, 0, state);

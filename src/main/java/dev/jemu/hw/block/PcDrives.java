@@ -15,6 +15,7 @@ import dev.jemu.hw.ide.IdeDrive;
 import dev.jemu.hw.ide.Piix3Ide;
 import dev.jemu.hw.pci.PciBus;
 import dev.jemu.hw.rtc.Mc146818;
+import dev.jemu.machine.MachineConfig;
 import dev.jemu.machine.MachineConfig.Drive;
 
 import java.util.List;
@@ -49,6 +50,16 @@ public final class PcDrives {
      */
     public static PcDrives install(IoBus io, PciBus pci, DmaMemory mem, java.util.function.IntFunction<IrqLine> irq,
                                    List<Drive> drives, boolean snapshot) {
+        return install(io, pci, mem, irq, drives, List.of(), snapshot);
+    }
+
+    /**
+     * Same, with the -device ide-hd / ide-cd / floppy that put if=none drives (found by id) on an IDE position
+     * (bus=ide.0|ide.1, unit; else the first free one) or a floppy unit, and their bootindex (see
+     * {@link #bootPaths}).
+     */
+    public static PcDrives install(IoBus io, PciBus pci, DmaMemory mem, java.util.function.IntFunction<IrqLine> irq,
+                                   List<Drive> drives, List<MachineConfig.Device> devices, boolean snapshot) {
         I8257 dma = new I8257(mem);
         dma.map(io);
         FloppyDrive[] fd = new FloppyDrive[2];
@@ -74,6 +85,60 @@ public final class PcDrives {
                 throw new ToolError(e.getMessage());
             }
         }
+        java.util.TreeMap<Long, String> boot = new java.util.TreeMap<>();
+        for (MachineConfig.Device dev : devices == null ? List.<MachineConfig.Device>of() : devices) {
+            String driver = dev.driver();
+            if (!driver.equals("ide-hd") && !driver.equals("ide-cd") && !driver.equals("floppy")) continue;
+            String prefix = "-device " + driver + ": ";
+            String id = dev.props().get("drive");
+            Drive d = null;
+            for (Drive x : drives == null ? List.<Drive>of() : drives) if (id != null && id.equals(x.id())) d = x;
+            if (id != null && d == null) throw new ToolError(prefix + "Property '" + driver + ".drive' can't find value '" + id + "'");
+            if (d != null && !d.iface().equals("none"))
+                throw new ToolError(prefix + "Property '" + driver + ".drive' can't take value '" + id + "', it's in use");
+            BlockBackend b;
+            try {
+                b = d == null || d.file() == null ? null
+                        : Images.open(d.file(), d.file().toString(), d.readOnly() || driver.equals("ide-cd"), snapshot);
+            } catch (BlockError e) {
+                throw new ToolError(e.getMessage());
+            }
+            int unit = (int) MachineConfig.intProp(dev, "unit", -1);
+            String path;
+            if (driver.equals("floppy")) {
+                if (unit < 0) unit = fd[0] == null ? 0 : 1;
+                if (unit > 1 || fd[unit] != null) throw new ToolError(prefix + "Floppy unit " + unit + " is in use");
+                fd[unit] = new FloppyDrive(b);
+                path = null; // no bootindex on QEMU 7.2's floppy device
+            } else {
+                if (driver.equals("ide-hd") && b == null) throw new ToolError(prefix + "Device needs media, but drive is empty");
+                String busName = dev.props().get("bus");
+                int bus = -1;
+                if (busName != null) {
+                    if (!busName.equals("ide.0") && !busName.equals("ide.1"))
+                        throw new ToolError(prefix + "Bus '" + busName + "' not found");
+                    bus = busName.charAt(4) - '0';
+                }
+                // without bus=, QEMU's qbus_find finds ide.1 before ide.0 (qdev lists its newest child bus first)
+                int index = -1;
+                for (int i : new int[]{2, 3, 0, 1}) {
+                    boolean fits = (bus < 0 || i / 2 == bus) && (unit < 0 || i % 2 == unit);
+                    if (fits && ideDrives[i] == null && index < 0) index = i;
+                }
+                if (index < 0) throw new ToolError(prefix + "IDE unit " + Math.max(unit, 0) + " is in use");
+                if (driver.equals("ide-cd")) {
+                    ideDrives[index] = new AtapiCdrom(b, index + 1);
+                } else {
+                    AtaDisk disk = new AtaDisk(b, index + 1);
+                    ideDrives[index] = disk;
+                    disks[index] = disk;
+                }
+                path = String.format("/pci@i0cf8/ide@1,1/drive@%x/disk@%x", index / 2, index % 2);
+            }
+            long bootindex = MachineConfig.intProp(dev, "bootindex", -1);
+            if (bootindex >= 0 && path != null && boot.put(bootindex, path) != null)
+                throw new ToolError(prefix + "The bootindex " + bootindex + " has already been used");
+        }
         FloppyController fdc = new FloppyController(irq.apply(FLOPPY_IRQ), dma, fd[0], fd[1]);
         fdc.map(io);
         Piix3Ide ide = new Piix3Ide(mem, irq.apply(14), irq.apply(15));
@@ -86,7 +151,18 @@ public final class PcDrives {
         System.arraycopy(disks, 0, p.disks, 0, 4);
         p.floppyPresent[0] = fd[0] != null;
         p.floppyPresent[1] = fd[1] != null;
+        p.bootPaths = List.copyOf(boot.values());
         return p;
+    }
+
+    private List<String> bootPaths = List.of();
+
+    /**
+     * The OpenFirmware paths of the devices given a bootindex, lowest index first, as QEMU's fw_cfg "bootorder"
+     * lists them for SeaBIOS: "/pci@i0cf8/ide@1,1/drive@BUS/disk@UNIT".
+     */
+    public List<String> bootPaths() {
+        return bootPaths;
     }
 
     /** System reset: DMA controllers, floppy controller, both IDE channels and the PCI function. */

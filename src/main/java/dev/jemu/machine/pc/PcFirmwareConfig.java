@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The fw_cfg items QEMU 7.2's pc machine gives SeaBIOS (fw_cfg_arch_create and friends): RAM size, CPU counts,
  * the e820 map ("etc/e820": RAM below and above 4 GiB; SeaBIOS adds its own reservations), IRQ0 override, HPET
- * configuration, "bootorder" (empty without bootindex) and "bios-geometry",
+ * configuration, "bootorder" (the bootindex paths) and "bios-geometry",
  * "etc/boot-fail-wait" (-boot reboot-timeout; -1: wait forever), the boot menu flag and "etc/boot-menu-wait"
  * (-boot menu=on, splash-time), NOGRAPHIC, "etc/sercon-port" 0x3f8 under -nographic (SeaBIOS then prints its banner and boot messages
  * on COM1, as with QEMU), and the ACPI tables with their loader script. Not given (yet): SMBIOS tables (SeaBIOS
@@ -46,7 +46,7 @@ public final class PcFirmwareConfig {
         f.addBytes(FwCfg.HPET, hpetConfig());
         f.addBytes(FwCfg.NUMA, new byte[(1 + cpus) * 8]);
         f.setE820(e820(map));
-        f.addFile("bootorder", bootorder(List.of(), boot));
+        f.addFile("bootorder", bootorder(m.drives().bootPaths(), boot));
         f.addFile("bios-geometry", new byte[0]);
         if (boot.splashTime() >= 0) f.addFile("etc/boot-menu-wait", le(boot.splashTime(), 2));
         // QEMU under -nographic: SeaBIOS mirrors its screen output (banner, boot messages) on COM1 ("sercon")
@@ -61,9 +61,9 @@ public final class PcFirmwareConfig {
     /**
      * The "bootorder" file as QEMU's get_boot_devices_list writes it: the OpenFirmware paths of the devices given a
      * bootindex (e.g. "/pci@i0cf8/ide@1,1/drive@0/disk@0"), in bootindex order, one a line, NUL-terminated; under
-     * -boot strict=on a "HALT" line follows, but only after at least one path. Empty without bootindex, which is
-     * jemu's case for now (its drives come from -drive/-hda/-cdrom/-fda, which have none in QEMU either): -boot
-     * order reaches SeaBIOS through the CMOS ({@link PcCmos}), not this file.
+     * -boot strict=on a "HALT" line follows, but only after at least one path. Empty without bootindex (-drive,
+     * -hda, -cdrom, -fda have none, in QEMU either; -device ide-hd|ide-cd|floppy,bootindex=N give one): -boot order
+     * reaches SeaBIOS through the CMOS ({@link PcCmos}), not this file.
      */
     static byte[] bootorder(List<String> paths, MachineConfig.Boot boot) {
         if (paths.isEmpty()) return new byte[0];

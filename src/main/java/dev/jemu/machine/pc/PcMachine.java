@@ -217,7 +217,7 @@ public final class PcMachine {
         }
 
         // 01.1 IDE, the floppy controller and ISA DMA (storage's PcDrives)
-        drives = PcDrives.install(io, pciBus, dmaMemory(), n -> gsi[n], cfg.drives(), cfg.snapshot());
+        drives = PcDrives.install(io, pciBus, dmaMemory(), n -> gsi[n], cfg.drives(), cfg.devices(), cfg.snapshot());
 
         fwCfg = new FwCfg(dmaMemory(), log);
         io.map(0x510, 2, 2, fwCfg.ctl(), "fw_cfg");

@@ -79,6 +79,23 @@ class BootOptionsTest {
         assertArrayEquals(new byte[]{-1, -1, -1, -1}, file(d, "etc/boot-fail-wait"));
     }
 
+    @Test
+    void bootindexPathsGoToTheBootorderFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeTrue(Files.isRegularFile(Path.of("/usr/share/seabios/bios-256k.bin")), "Debian's seabios is not installed");
+        Path hd = Files.write(dir.resolve("hd.img"), new byte[1 << 20]), cd = Files.write(dir.resolve("cd.iso"), new byte[1 << 20]);
+        // as QEMU 7.2: ide-hd without bus= lands on ide.1 unit 0, the CD then takes ide.1 unit 1
+        PcMachine m = new PcMachine(parse("-drive", "if=none,id=h,format=raw,file=" + hd,
+                "-device", "ide-hd,drive=h,bootindex=2", "-drive", "if=none,id=c,media=cdrom,file=" + cd,
+                "-device", "ide-cd,drive=c,bus=ide.1,bootindex=1", "-boot", "strict=on", "-serial", "null",
+                "-display", "none"), null, null);
+        assertEquals("/pci@i0cf8/ide@1,1/drive@1/disk@1\n/pci@i0cf8/ide@1,1/drive@1/disk@0\nHALT\0",
+                new String(file(m, "bootorder"), StandardCharsets.US_ASCII));
+        assertEquals("-device ide-cd: The bootindex 1 has already been used", assertThrows(ToolError.class,
+                () -> new PcMachine(parse("-drive", "if=none,id=h,format=raw,file=" + hd, "-device",
+                        "ide-hd,drive=h,bootindex=1", "-drive", "if=none,id=c,media=cdrom,file=" + cd, "-device",
+                        "ide-cd,drive=c,bootindex=1", "-serial", "null", "-display", "none"), null, null)).getMessage());
+    }
+
     private static byte[] file(PcMachine m, String name) {
         int key = m.fwCfg().fileKey(name);
         org.junit.jupiter.api.Assertions.assertTrue(key >= 0, name + " is missing");

@@ -187,6 +187,19 @@ class FirmwareBootTest {
     }
 
     @Test
+    void bootindexOrdersTheDevices() throws IOException {
+        Path hd = image("disk", 1 << 20), cd = elTorito();
+        for (String[] c : new String[][]{{"1", "2", "eltorito"}, {"2", "1", "disk"}}) {
+            List<String> args = List.of("-drive", "if=none,id=h,format=raw,file=" + hd, "-device",
+                    "ide-hd,drive=h,bootindex=" + c[1], "-drive", "if=none,id=c,media=cdrom,file=" + cd, "-device",
+                    "ide-cd,drive=c,bus=ide.1,bootindex=" + c[0], "-snapshot");
+            Boot b = boot(args);
+            assertEquals("read: JEMU-DATA sector 2 of " + c[2], b.lines.size() > 1 ? b.lines.get(1) : "", b::describe);
+            if (Processes.which("qemu-system-x86_64") != null) assertEquals(bootQemu(args).lines, b.lines, "as QEMU");
+        }
+    }
+
+    @Test
     void bootOrderMatchesQemu() throws IOException {
         assumeTrue(Processes.which("qemu-system-x86_64") != null, "qemu-system-x86_64 is not installed");
         Path hd = image("disk", 1 << 20), fd = image("floppy", 1_474_560), cd = elTorito();

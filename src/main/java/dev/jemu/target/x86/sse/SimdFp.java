@@ -102,7 +102,7 @@ public final class SimdFp {
                     default -> x / y;
                 };
                 float ad = Math.abs(d);
-                if (ad >= Float.MIN_NORMAL && ad <= Float.MAX_VALUE) return Float.floatToRawIntBits(d);
+                if (ad > Float.MIN_NORMAL && ad <= Float.MAX_VALUE) return Float.floatToRawIntBits(d);
             }
         }
         a = daz32(c, a);
@@ -313,7 +313,9 @@ public final class SimdFp {
                     default -> x / y;
                 };
                 double ad = Math.abs(d);
-                if (ad >= Double.MIN_NORMAL && ad <= Double.MAX_VALUE) return Double.doubleToRawLongBits(d);
+                // (strictly above the smallest normal: a tiny product or quotient may round up to it, and x86 detects
+                // tininess after rounding with an unbounded exponent, so that result still underflows)
+                if (ad > Double.MIN_NORMAL && ad <= Double.MAX_VALUE) return Double.doubleToRawLongBits(d);
             }
         }
         a = daz64(c, a);

@@ -519,6 +519,26 @@ abstract class Emitter {
             unsignedCompare(ccDstL, ccSrc1L, size);
             br = neg ? Opcode.IFGE : Opcode.IFLT;
         }
+        if (br == null && cc >= 0 && op == Flags.EFLAGS) {
+            // an image of the six flags (COMISD, rotates, IMUL): one bit test for the single-flag conditions
+            int bits = switch (base) {
+                case 0 -> Flags.OF;
+                case 2 -> Flags.CF;
+                case 4 -> Flags.ZF;
+                case 6 -> Flags.CF | Flags.ZF;
+                case 8 -> Flags.SF;
+                case 0xa -> Flags.PF;
+                default -> 0;
+            };
+            if (bits != 0) {
+                cb.lload(ccAuxL);
+                cb.loadConstant((long) bits);
+                cb.land();
+                cb.lconst_0();
+                cb.lcmp();
+                br = neg ? Opcode.IFEQ : Opcode.IFNE;
+            }
+        }
         if (br == null) {
             materializeCc();
             cb.aload(cpuL);

@@ -16,7 +16,7 @@ final class Forms {
             ALU_AI = 16, TEST_EG = 17, TEST_EI = 18, TEST_AI = 19, INC = 20, DEC = 21, INC_Z = 22, DEC_Z = 23,
             NOT = 24, NEG = 25, PUSH_Z = 26, PUSH_I = 27, POP_Z = 28, JCC = 29, JMP = 30, CALL = 31, RET = 32,
             JMP_E = 33, CALL_E = 34, SHIFT_I = 35, IMUL_GE = 36, IMUL_GEI = 37, ROT_I = 38, SHIFT_CL = 39,
-            SSE = 40;
+            SSE = 40, SSE_FP = 41, SSE_COMI = 42;
 
     // Alu operation numbers (as in ops.Alu).
     static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
@@ -71,6 +71,11 @@ final class Forms {
             case "SseMove.load", "SseMove.store", "SseMove.movqVW", "SseMove.movqWV", "SseMove.movdVE",
                  "SseMove.movdEV", "SseInt.op", "SseInt.pshufd" -> SSE;
             case "SseInt.shiftImm", "SseInt.psrldq", "SseInt.pslldq", "SseInt.pmovmskb" -> i.mem ? GENERIC : SSE;
+            case "SseMove.movsdLoad", "SseMove.movsdStore", "SseMove.movssLoad", "SseMove.movssStore" -> SSE;
+            // floating point (see FpOps): may raise #XM whatever the operand
+            case "SseArith.sd", "SseArith.ss", "SseArith.pd", "SseArith.ps", "SseConvert.cvtsi2sd",
+                 "SseConvert.cvtsd2si", "SseConvert.cvtss2si", "SseConvert.cvtss2sd", "SseConvert.cvtsd2ss" -> SSE_FP;
+            case "SseArith.comisd", "SseArith.comiss" -> SSE_COMI;
             default -> GENERIC;
         };
     }
@@ -127,6 +132,7 @@ final class Forms {
             case ROT_I -> i.mem ? CC_READ : (shiftCount(i) != 0 ? CC_IF_LIVE : CC_NONE);
             case SHIFT_CL -> i.mem ? CC_READ : CC_IF_LIVE;
             case SSE -> i.mem ? CC_READ : CC_NONE;
+            case SSE_FP, SSE_COMI -> CC_READ; // may fault (#XM) even without a memory operand
             case IMUL_GE, IMUL_GEI -> i.mem ? CC_READ : CC_IF_LIVE;
             default -> CC_READ; // conditions, carry readers, memory, handlers
         };

@@ -7,6 +7,8 @@ import java.lang.constant.MethodTypeDesc;
 
 import static dev.jemu.target.x86.sse.Lanes.*;
 import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_double;
+import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 
@@ -80,8 +82,154 @@ abstract class SseEmitter extends FormEmitter {
                 cb.i2l();
                 setReg(i.reg, 4, false);
             }
+            case "movsdLoad" -> {
+                if (i.mem) readMem(i, 8);
+                else getX(2 * i.rm);
+                cb.lstore(wLo);
+                putX(2 * i.reg, wLo);
+                if (i.mem) zeroX(2 * i.reg + 1);
+            }
+            case "movsdStore" -> {
+                getX(2 * i.reg);
+                if (i.mem) {
+                    writeMemOperand(i, 8);
+                } else {
+                    cb.lstore(wLo);
+                    putX(2 * i.rm, wLo);
+                }
+            }
+            case "movssLoad" -> {
+                if (i.mem) {
+                    readMem(i, 4);
+                    cb.lstore(wLo);
+                    putX(2 * i.reg, wLo);
+                    zeroX(2 * i.reg + 1);
+                } else {
+                    getX(2 * i.rm);
+                    mergeLow32(2 * i.reg);
+                }
+            }
+            case "movssStore" -> {
+                getX(2 * i.reg);
+                if (i.mem) {
+                    mask(4);
+                    writeMemOperand(i, 4);
+                } else {
+                    mergeLow32(2 * i.rm);
+                }
+            }
+            case "sd", "ss" -> scalarArith(i, HandlerRef.of(i).method().equals("sd"));
+            case "pd", "ps" -> {
+                boolean dbl = HandlerRef.of(i).method().equals("pd");
+                loadW(i, true);
+                cb.aload(cpuL);
+                cb.loadConstant(i.arg);
+                cb.loadConstant(2 * i.reg);
+                cb.lload(wLo);
+                cb.lload(wHi);
+                faulting(() -> cb.invokestatic(CD_FP, dbl ? "pd" : "ps",
+                        MethodTypeDesc.of(CD_void, CD_CPU, CD_int, CD_int, CD_long, CD_long)));
+            }
+            case "comisd", "comiss" -> {
+                boolean dbl = HandlerRef.of(i).method().equals("comisd");
+                scalarW(i, dbl);
+                cb.aload(cpuL);
+                getX(2 * i.reg);
+                if (!dbl) cb.l2i();
+                cb.lload(wLo);
+                if (!dbl) cb.l2i();
+                cb.loadConstant(i.arg != 0 ? 1 : 0);
+                ClassDesc t = dbl ? CD_long : CD_int;
+                faulting(() -> cb.invokestatic(CD_FP, dbl ? "comisd" : "comiss",
+                        MethodTypeDesc.of(CD_int, CD_CPU, t, t, CD_boolean)));
+                cb.i2l();
+                cb.lstore(ccAuxL); // all six arithmetic flags (SseArith.COMI_MASK) from the image
+                cc = dev.jemu.target.x86.Flags.EFLAGS;
+                synced = false;
+            }
+            case "cvtsi2sd" -> {
+                boolean q = i.has(Insn.P_REXW);
+                readE(i, q ? 8 : 4);
+                if (q) {
+                    cb.lstore(wLo);
+                    cb.aload(cpuL);
+                    cb.lload(wLo);
+                    faulting(() -> cb.invokestatic(CD_FP, "cvtsi2sd64", MethodTypeDesc.of(CD_long, CD_CPU, CD_long)));
+                } else {
+                    cb.l2i(); // exact
+                    cb.i2d();
+                    cb.invokestatic(CD_DOUBLE, "doubleToRawLongBits", MethodTypeDesc.of(CD_long, CD_double));
+                }
+                cb.lstore(wLo);
+                putX(2 * i.reg, wLo);
+            }
+            case "cvtsd2si", "cvtss2si" -> {
+                boolean dbl = HandlerRef.of(i).method().equals("cvtsd2si"), q = i.has(Insn.P_REXW);
+                scalarW(i, dbl);
+                cb.aload(cpuL);
+                cb.lload(wLo);
+                if (!dbl) cb.l2i();
+                cb.loadConstant(i.arg == CVT_TRUNC ? 1 : 0);
+                cb.loadConstant(q ? 1 : 0);
+                faulting(() -> cb.invokestatic(CD_FP, dbl ? "cvtsd2si" : "cvtss2si",
+                        MethodTypeDesc.of(CD_long, CD_CPU, dbl ? CD_long : CD_int, CD_boolean, CD_boolean)));
+                setReg(i.reg, q ? 8 : 4, false);
+            }
+            case "cvtss2sd" -> {
+                scalarW(i, false);
+                cb.aload(cpuL);
+                cb.lload(wLo);
+                cb.l2i();
+                faulting(() -> cb.invokestatic(CD_FP, "cvtss2sd", MethodTypeDesc.of(CD_long, CD_CPU, CD_int)));
+                cb.lstore(wLo);
+                putX(2 * i.reg, wLo);
+            }
+            case "cvtsd2ss" -> {
+                scalarW(i, true);
+                cb.aload(cpuL);
+                getX(2 * i.reg);
+                cb.lload(wLo);
+                faulting(() -> cb.invokestatic(CD_FP, "cvtsd2ss", MethodTypeDesc.of(CD_long, CD_CPU, CD_long, CD_long)));
+                cb.lstore(wLo);
+                putX(2 * i.reg, wLo);
+            }
             default -> throw new IllegalStateException("not an SSE form: " + HandlerRef.of(i).key());
         }
+    }
+
+    static final ClassDesc CD_FP = ClassDesc.of("dev.jemu.target.x86.tcg.FpOps");
+    static final ClassDesc CD_DOUBLE = ClassDesc.of("java.lang.Double");
+    private static final int CVT_TRUNC = 1; // SseConvert's row argument for the truncating forms
+
+    /** The scalar W operand (Wsd: 8 bytes, Wss: 4) into wLo (a register's whole low quadword). */
+    private void scalarW(Insn i, boolean dbl) {
+        if (i.mem) readMem(i, dbl ? 8 : 4);
+        else getX(2 * i.rm);
+        cb.lstore(wLo);
+    }
+
+    /** ADDSD..SQRTSD, ADDSS..SQRTSS: the low lane through FpOps (which may raise #XM before anything is written). */
+    private void scalarArith(Insn i, boolean dbl) {
+        scalarW(i, dbl);
+        cb.aload(cpuL);
+        cb.loadConstant(i.arg);
+        getX(2 * i.reg);
+        cb.lload(wLo);
+        faulting(() -> cb.invokestatic(CD_FP, dbl ? "sd" : "ss",
+                MethodTypeDesc.of(CD_long, CD_CPU, CD_int, CD_long, CD_long)));
+        cb.lstore(wLo);
+        putX(2 * i.reg, wLo);
+    }
+
+    /** Pops a value and puts its low 32 bits into XMM half {@code half}, keeping the upper 32. */
+    private void mergeLow32(int half) {
+        mask(4);
+        getX(half);
+        cb.loadConstant(0xffffffff00000000L);
+        cb.land();
+        cb.lor();
+        cb.lstore(wLo);
+        putX(half, wLo);
     }
 
     // ---- XMM halves ----

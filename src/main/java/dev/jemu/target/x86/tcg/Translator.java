@@ -517,7 +517,7 @@ final class Translator extends SseEmitter {
             case SHIFT_I -> shift(i, HandlerRef.of(i).method().equals("by1") ? 1 : (int) i.imm);
             case ROT_I -> rotate(i, HandlerRef.of(i).method().equals("by1") ? 1 : (int) i.imm);
             case SHIFT_CL -> shiftCl(i);
-            case SSE -> sse(i);
+            case SSE, SSE_FP, SSE_COMI -> sse(i);
             case IMUL_GE, IMUL_GEI -> imul(i, kind == IMUL_GEI);
             case PUSH_Z -> { getReg(i.rm, i.osize, false); push(i.osize); }
             case PUSH_I -> { cb.loadConstant(i.imm); push(i.osize); }
