@@ -245,6 +245,8 @@ public final class ControlRegs {
 
     // ---- model-specific registers ----
 
+    /** AMD's SYSCFG (memory-type and encryption controls): reads 0 on an AMD model, as under QEMU. */
+    public static final int MSR_AMD64_SYSCFG = 0xc0010010;
     public static final int MSR_UCODE_REV = 0x8b, MSR_MTRRCAP = 0xfe, MSR_MTRR_DEF_TYPE = 0x2ff,
             MSR_MTRR_PHYS_BASE0 = 0x200, MSR_MTRR_FIX64K = 0x250, MSR_MTRR_FIX16K = 0x258, MSR_MTRR_FIX4K = 0x268;
     /** MTRRcap: 8 variable ranges, fixed ranges, write-combining (as QEMU). */
@@ -271,6 +273,9 @@ public final class ControlRegs {
             case Msrs.IA32_APIC_BASE: return c.apic != null ? c.apic.readApicBase() : m.apicBase;
             case Msrs.IA32_FEATURE_CONTROL: return 0;
             case MSR_UCODE_REV: return 0x100000000L;
+            case MSR_AMD64_SYSCFG:
+                if (!amd(c)) throw X86Exception.gp0();
+                return 0;
             case Msrs.IA32_SYSENTER_CS: return m.sysenterCs;
             case Msrs.IA32_SYSENTER_ESP: return m.sysenterEsp;
             case Msrs.IA32_SYSENTER_EIP: return m.sysenterEip;
@@ -295,6 +300,10 @@ public final class ControlRegs {
                 if (msr >= MSR_MTRR_PHYS_BASE0 && msr < MSR_MTRR_PHYS_BASE0 + 16) return m.mtrrVar[msr - MSR_MTRR_PHYS_BASE0];
                 throw X86Exception.gp0();
         }
+    }
+
+    private static boolean amd(X86Cpu c) {
+        return "AuthenticAMD".equals(c.model.vendor);
     }
 
     private static int mtrrFixedIndex(int msr) {
@@ -336,6 +345,9 @@ public final class ControlRegs {
                 }
             }
             case Msrs.IA32_FEATURE_CONTROL, MSR_UCODE_REV -> { }
+            case MSR_AMD64_SYSCFG -> {
+                if (!amd(c)) throw X86Exception.gp0();
+            }
             case Msrs.IA32_SYSENTER_CS -> m.sysenterCs = v & 0xffff;
             case Msrs.IA32_SYSENTER_ESP -> m.sysenterEsp = canonicalOrGp(v);
             case Msrs.IA32_SYSENTER_EIP -> m.sysenterEip = canonicalOrGp(v);

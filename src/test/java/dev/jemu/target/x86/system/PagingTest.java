@@ -353,6 +353,10 @@ class PagingTest {
         assertEquals(0x0007010600070106L, ControlRegs.readMsr(cpu, 0x277));
         assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0x277, 2)).vector, "PAT type 2 is reserved");
         assertEquals(X86Exception.GP, fault(() -> ControlRegs.readMsr(cpu, 0x12345)).vector, "unknown MSR");
+        // AMD's SYSCFG exists on the AMD model only (a 32-bit kernel reads it without a fixup on AMD)
+        assertEquals(0, ControlRegs.readMsr(cpu, ControlRegs.MSR_AMD64_SYSCFG));
+        X86Cpu intel = new X86Cpu(new CpuModel("qemu32", "GenuineIntel", 6, 6, 3), null);
+        assertEquals(X86Exception.GP, fault(() -> ControlRegs.readMsr(intel, ControlRegs.MSR_AMD64_SYSCFG)).vector);
         assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0xfe, 0)).vector, "MTRRcap is read-only");
         assertEquals(0x508, ControlRegs.readMsr(cpu, 0xfe));
         assertEquals(X86Exception.GP, fault(() -> ControlRegs.writeMsr(cpu, 0xc0000082, 0x0000800000000000L)).vector,
