@@ -248,38 +248,37 @@ final class FpOps {
     /** CVT(T)SD2SI: the integer (32-bit results zero-extended). */
     static long cvtsd2si(X86Cpu c, long a, boolean trunc, boolean is64) {
         double v = Double.longBitsToDouble(a);
-        int mx = c.mxcsr;
-        // in range with room to spare (NaN fails), and rounding to nearest when not truncating
-        if (Math.abs(v) < (is64 ? 0x1p62 : 0x1p30) && (trunc || (mx & 0x6000) == 0)) {
-            double r = trunc ? (double) (long) v : Math.rint(v);
-            // exact, or inexact with the precision exception masked and its flag already set (DAZ changes only
-            // denormals: r is 0 then)
-            if (r == v || (mx & (0x1000 | PE)) == (0x1000 | PE) && ((mx & DAZ) == 0 || r != 0)) {
-                long n = (long) r;
-                return is64 ? n : n & 0xffffffffL;
-            }
-        }
+        if (intFast(v, c.mxcsr, trunc, is64)) return intOf(v, trunc, is64);
         int s = SimdFp.begin(c);
         long r = SimdFp.toInt(c, SimdFp.f64Value(c, a), trunc, is64);
         SimdFp.end(c, s);
         return r;
     }
 
+    /** CVT(T)SS2SI: as CVT(T)SD2SI on the single widened (exactly) to a double. */
     static long cvtss2si(X86Cpu c, int a, boolean trunc, boolean is64) {
-        float f = Float.intBitsToFloat(a);
-        int mx = c.mxcsr;
-        if (Math.abs(f) < (is64 ? 0x1p62f : 0x1p30f) && (trunc || (mx & 0x6000) == 0)) {
-            double v = f;
-            double r = trunc ? (double) (long) v : Math.rint(v);
-            if (r == v || (mx & (0x1000 | PE)) == (0x1000 | PE) && ((mx & DAZ) == 0 || r != 0)) {
-                long n = (long) r;
-                return is64 ? n : n & 0xffffffffL;
-            }
-        }
+        double v = Float.intBitsToFloat(a);
+        if (intFast(v, c.mxcsr, trunc, is64)) return intOf(v, trunc, is64);
         int s = SimdFp.begin(c);
         long r = SimdFp.toInt(c, SimdFp.f32Value(c, a), trunc, is64);
         SimdFp.end(c, s);
         return r;
+    }
+
+    /**
+     * Whether the JVM's conversion is the x86 one with no MXCSR change: in range with room to spare (NaN fails),
+     * rounding to nearest when not truncating, and exact, or inexact with the precision exception masked and its
+     * flag already set (DAZ changes only denormals: the result is 0 then).
+     */
+    private static boolean intFast(double v, int mx, boolean trunc, boolean is64) {
+        if (!(Math.abs(v) < (is64 ? 0x1p62 : 0x1p30)) || !(trunc || (mx & 0x6000) == 0)) return false;
+        double r = trunc ? (double) (long) v : Math.rint(v);
+        return r == v || (mx & (0x1000 | PE)) == (0x1000 | PE) && ((mx & DAZ) == 0 || r != 0);
+    }
+
+    private static long intOf(double v, boolean trunc, boolean is64) {
+        long n = trunc ? (long) v : (long) Math.rint(v);
+        return is64 ? n : n & 0xffffffffL;
     }
 
     /** CVTSS2SD: exact for zero and normal singles. */
