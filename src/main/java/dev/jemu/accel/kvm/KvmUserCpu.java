@@ -25,6 +25,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class KvmUserCpu implements LinuxThread.Engine {
     private static final X86Exception SYSCALL = X86Exception.trap(X86Exception.EXIT_SYSCALL),
             INTERRUPT = X86Exception.trap(X86Exception.EXIT_INTERRUPT);
+    /** User addresses are below this (47-bit canonical lower half); the stub lives at the top. */
+    private static final long USER_TOP = 1L << 47;
     private static final int MSR_FS_BASE = 0xc0000100, MSR_GS_BASE = 0xc0000101;
     /** kvm_fpu: fpr[8][16], fcw, fsw, ftwx, pad, last_opcode, last_ip, last_dp, xmm[16][16], mxcsr, pad. */
     private static final int FPU_SIZE = 416;
@@ -72,7 +74,7 @@ final class KvmUserCpu implements LinuxThread.Engine {
         }
         KvmVcpu v;
         try {
-            v = vm.newVcpu(this);
+            v = vm.newVcpu();
         } catch (RuntimeException e) {
             vm.freeBlock(block);
             arena.close();
@@ -88,6 +90,8 @@ final class KvmUserCpu implements LinuxThread.Engine {
             arena.close();
             throw e;
         }
+        flushPending = true; // the first entry loads the current page-table root
+        vm.register(this);
     }
 
     private void setup() {
@@ -227,7 +231,7 @@ final class KvmUserCpu implements LinuxThread.Engine {
             case KvmVcpu.EXIT_INTR -> {
                 vcpu.getRegs();
                 long rip = vcpu.reg(KvmVcpu.RIP);
-                if (rip >= 0 && rip < KvmUserVm.KBASE) {
+                if (rip >= 0 && rip < USER_TOP) {
                     // Stopped in guest code: its registers are the thread's now.
                     getGprs();
                     cpu.rip = rip;
@@ -318,7 +322,7 @@ final class KvmUserCpu implements LinuxThread.Engine {
     private X86Exception unexpected(String what) {
         vcpu.getRegs();
         long rip = vcpu.reg(KvmVcpu.RIP);
-        if (rip >= 0 && rip < KvmUserVm.KBASE) {
+        if (rip >= 0 && rip < USER_TOP) {
             getGprs();
             cpu.rip = rip;
             setFlags(vcpu.reg(KvmVcpu.RFLAGS));

@@ -63,6 +63,8 @@ final class KvmUserVm implements AddressSpace.Listener {
     private int nextSlot = 1;
     private final List<KvmUserCpu> cpus = new ArrayList<>();
     private int nextVcpuId;
+    /** vCPUs made and not yet released (the VM lives while there are any). */
+    private int pending;
 
     private KvmUserVm(Kvm kvm, AddressSpace as, CpuidTable cpuid) {
         this.kvm = kvm;
@@ -91,10 +93,15 @@ final class KvmUserVm implements AddressSpace.Listener {
         return v;
     }
 
-    synchronized KvmVcpu newVcpu(KvmUserCpu owner) {
-        KvmVcpu c = vm.createVcpu(nextVcpuId++);
-        cpus.add(owner);
-        return c;
+    synchronized KvmVcpu newVcpu() {
+        KvmVcpu v = vm.createVcpu(nextVcpuId++);
+        pending++;
+        return v;
+    }
+
+    /** The vCPU is ready: from now on it hears of page-table changes. */
+    synchronized void register(KvmUserCpu c) {
+        cpus.add(c);
     }
 
     /** A vCPU is gone: the last one closes the VM (its slots still point at the window, so before munmap). */
@@ -103,7 +110,7 @@ final class KvmUserVm implements AddressSpace.Listener {
         synchronized (KvmUserVm.class) {
             synchronized (this) {
                 cpus.remove(owner);
-                last = cpus.isEmpty();
+                last = --pending == 0;
             }
             if (last) vms.remove(as);
         }
