@@ -65,6 +65,15 @@ public final class KvmUser {
      * QEMU's lines for failures that are followed by another choice; throws the last failure.
      */
     public static void configure(String tool, List<String> tries, CpuModel model, boolean hostCpu, boolean is64) {
+        long t0 = System.nanoTime();
+        try {
+            configure0(tool, tries, model, hostCpu, is64);
+        } finally {
+            if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: configure %d ms%n", (System.nanoTime() - t0) / 1000000);
+        }
+    }
+
+    private static void configure0(String tool, List<String> tries, CpuModel model, boolean hostCpu, boolean is64) {
         List<String> names = new ArrayList<>();
         for (String t : tries) for (String n : t.split(":")) if (!n.isEmpty()) names.add(n);
         String failure = null;
@@ -74,20 +83,12 @@ public final class KvmUser {
             if (name.equals("tcg")) {
                 problem = null;
             } else if (name.equals("kvm")) {
-                try {
-                    Kvm k = Kvm.open();
-                    try {
-                        k.createVm().close();
-                        accel = new KvmUser(tool, k, model, hostCpu);
-                        problem = null;
-                    } catch (KvmException e) {
-                        k.close();
-                        problem = e.getMessage();
-                    }
-                } catch (KvmException e) {
-                    problem = e.getMessage();
-                } catch (UnsatisfiedLinkError e) {
-                    problem = "Could not access KVM kernel module: " + e.getMessage();
+                Object k = opened();
+                if (k instanceof Kvm kvm) {
+                    accel = new KvmUser(tool, kvm, model, hostCpu);
+                    problem = null;
+                } else {
+                    problem = (String) k;
                 }
             } else if (FOREIGN.containsKey(name)) {
                 problem = "accelerator " + name + " is not available on this host: it needs " + FOREIGN.get(name);
@@ -108,6 +109,52 @@ public final class KvmUser {
         }
     }
 
+    private static volatile java.util.concurrent.FutureTask<Object> opening;
+
+    /**
+     * Starts opening /dev/kvm on another thread if {@code tries} name kvm: linking the KVM calls costs a few
+     * hundred milliseconds of a cold JVM, which then overlap with loading the program.
+     */
+    public static void prepare(List<String> tries) {
+        boolean kvm = false;
+        for (String t : tries) for (String n : t.split(":")) kvm |= n.equals("kvm");
+        if (!kvm || opening != null) return;
+        java.util.concurrent.FutureTask<Object> f = new java.util.concurrent.FutureTask<>(KvmUser::open);
+        opening = f;
+        Thread th = new Thread(f, "jemu-kvm-open");
+        th.setDaemon(true);
+        th.start();
+    }
+
+    /** An open, working KVM, or the reason there is none (QEMU's text). */
+    private static Object open() {
+        try {
+            Kvm k = Kvm.open();
+            try {
+                k.createVm().close();
+                k.supportedCpuid();
+                return k;
+            } catch (KvmException e) {
+                k.close();
+                return e.getMessage();
+            }
+        } catch (KvmException e) {
+            return e.getMessage();
+        } catch (UnsatisfiedLinkError e) {
+            return "Could not access KVM kernel module: " + e.getMessage();
+        }
+    }
+
+    private static Object opened() {
+        java.util.concurrent.FutureTask<Object> f = opening;
+        if (f == null) return open();
+        try {
+            return f.get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            return open();
+        }
+    }
+
     /** Accelerators jemu knows of but cannot offer on Linux, and the host each needs. */
     private static final Map<String, String> FOREIGN = Map.of(
             "hvf", "macOS (Hypervisor.framework)",
@@ -125,8 +172,11 @@ public final class KvmUser {
     private LinuxThread.Engine engineFor(LinuxThread t) {
         if (!t.proc.is64()) return null;
         try {
+            long t0 = System.nanoTime();
             KvmUserVm vm = KvmUserVm.attach(t.proc.mm, cpuid, kvm);
-            return new KvmUserCpu(this, t, vm);
+            KvmUserCpu c = new KvmUserCpu(this, t, vm);
+            if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: engine %d ms%n", (System.nanoTime() - t0) / 1000000);
+            return c;
         } catch (KvmException e) {
             if (System.getenv("JEMU_DEBUG") != null || t.proc.kernel.log.on(dev.jemu.util.Log.Item.INT)) {
                 t.proc.kernel.log.printf("%d: accelerator: kvm unavailable for this thread (%s): tcg runs it%n",

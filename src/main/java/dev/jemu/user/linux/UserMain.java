@@ -110,7 +110,7 @@ public final class UserMain {
         // -accel, else QEMU_ACCEL (qemu-user reads QEMU_<OPTION> for its options)
         String envAccel = System.getenv("QEMU_ACCEL");
         if (accels.isEmpty() && envAccel != null && !envAccel.isEmpty()) accels.add(envAccel);
-        dev.jemu.accel.kvm.KvmUser.configure(tool, accels, model, hostCpu, is64);
+        dev.jemu.accel.kvm.KvmUser.prepare(accels);
 
         String program = args[k];
         List<byte[]> argv = new ArrayList<>();
@@ -129,6 +129,7 @@ public final class UserMain {
         } catch (LoadError e) {
             throw new ToolError("Error loading " + program + ": " + e.getMessage());
         }
+        dev.jemu.accel.kvm.KvmUser.configure(tool, accels, model, hostCpu, is64);
         HostInterrupt.install();
         HostSignals.install(kernel);
         LinuxThread main = proc.threads.get(0);
