@@ -69,6 +69,9 @@ public final class Jemu {
         cmd.add("--add-exports=java.base/jdk.internal.reflect=ALL-UNNAMED");
         cmd.add("-XX:+UseSerialGC"); // as bin/jemu-launch runs it
         cmd.add("-Xss16m");
+        // the translate-everything run (pom.xml's jit-all execution) reaches the emulated programs too
+        String jit = System.getProperty("jemu.jit");
+        if (jit != null) cmd.add("-Djemu.jit=" + jit);
         cmd.addAll(split(System.getProperty("jemu.jvm.args", "")));
         cmd.add("-cp");
         cmd.add(classesDir().toString());

@@ -47,6 +47,10 @@ public final class KvmVcpu implements AutoCloseable {
         this.run = run;
     }
 
+    int fd() {
+        return fd;
+    }
+
     public int id() {
         return id;
     }
@@ -84,6 +88,11 @@ public final class KvmVcpu implements AutoCloseable {
         run.set(JAVA_BYTE, RUN_IMMEDIATE_EXIT, (byte) 1);
         long t = thread;
         if (t != 0) KvmNative.pthreadKill(t, KvmNative.SIG_KICK);
+    }
+
+    /** Another host thread will run this vCPU from now on (kicks must go to it). */
+    void unbindThread() {
+        thread = 0;
     }
 
     public void clearKick() {
