@@ -104,15 +104,22 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     /**
-     * System mode: only links to code from the same (linear, host) pages as the source, which was checked
-     * when the chain was entered; anything else is looked up (and checked) each time.
+     * System mode: a link (to any page) is followed only while the target's linear pages still fetch from the
+     * host pages it was translated from. That is checked through the exec TLB once per TLB flush epoch and
+     * privilege view ({@code Paging.mapEpoch}), so following a link costs two compares.
      */
     @Override
-    public boolean mayLink(TranslatedBlock<X86Cpu> from, TranslatedBlock<X86Cpu> to) {
+    public boolean stillMapped(TranslatedBlock<X86Cpu> to) {
         if (!interp.physicalCodeKeys()) return true;
-        DecodedBlock f = ((X86Translation) from).entry, d = ((X86Translation) to).entry;
-        if (d.page != f.page || d.hostPage != f.hostPage) return false;
-        return d.lastPage == d.page || (d.lastPage == f.lastPage && d.hostLastPage == f.hostLastPage);
+        X86Translation t = (X86Translation) to;
+        long epoch = cpu.paging.mapEpoch;
+        Object view = cpu.mem;
+        if (t.mappedEpoch == epoch && t.mappedIn == view) return true;
+        DecodedBlock d = t.entry;
+        if (d == null || !interp.samePages(d)) return false;
+        t.mappedEpoch = epoch;
+        t.mappedIn = view;
+        return true;
     }
 
     @Override
