@@ -49,11 +49,18 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private final java.util.concurrent.ConcurrentLinkedQueue<Built> done = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Translations submitted and not yet installed (vCPU thread only). */
     private int pending;
-    /** Counts invalidations: a translation built across one is dropped (its code may have changed). */
+    /**
+     * Counts invalidations: a translation built across one of its own pages is dropped (its code may have
+     * changed). The last {@link #INVALIDATED} invalidated pages are kept, so that translations of other pages
+     * survive (a booting kernel patches its code many times a second while translations are being built);
+     * invalidateAll, or more invalidations than kept, drops every translation in flight.
+     */
     private long epoch;
+    private static final int INVALIDATED = 64;
+    private final long[] invalidated = new long[INVALIDATED];
 
     private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
-    private long failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
+    private long staleDrops, failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
     public X86Jit(X86Cpu cpu, Interpreter interp, TcgOptions options) {
         this.cpu = cpu;
@@ -219,8 +226,9 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
             }
             return null;
         }
-        if (b.job.epoch != epoch) {
+        if (b.job.epoch != epoch && stale(b)) {
             entry.hits = 0; // code was written or dropped meanwhile: the translation may be stale
+            staleDrops++;
             return null;
         }
         X86Translation t = b.t;
@@ -233,6 +241,15 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         return t;
     }
 
+    /** True if code the translation was made from may have been invalidated since its job was made. */
+    private boolean stale(Built b) {
+        if (epoch - b.job.epoch > INVALIDATED) return true;
+        for (long e = b.job.epoch; e != epoch; e++) {
+            if (b.t.coversPage(invalidated[(int) (e % INVALIDATED)])) return true;
+        }
+        return false;
+    }
+
     private static int codeSize(byte[] bytes) {
         for (MethodModel m : ClassFile.of().parse(bytes).methods()) {
             if (m.methodName().equalsString("run")) {
@@ -243,12 +260,13 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     public void invalidatePage(long page) {
+        invalidated[(int) (epoch % INVALIDATED)] = page;
         epoch++;
         cache.invalidatePage(page);
     }
 
     public void invalidateAll() {
-        epoch++;
+        epoch += INVALIDATED + 1;
         cache.clear();
     }
 
@@ -265,6 +283,6 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     public String stats() {
         return String.format("%d translations (%d insns (%d distinct), %d bytes of bytecode, %.1f ms: compile %.1f define %.1f), %d live, %d dropped",
                 translations, translatedInsns, distinct == null ? -1 : distinct.size(), bytecodeBytes, nanos / 1e6, compileNanos / 1e6, defineNanos / 1e6,
-                cache.size(), cache.dropped()) + (failures > 0 ? ", " + failures + " failed" : "");
+                cache.size(), cache.dropped()) + ", " + staleDrops + " stale" + (failures > 0 ? ", " + failures + " failed" : "");
     }
 }
