@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +64,24 @@ int main(void) {
     clock_t ticks = times(&tm_);
     printf("cputime grew: %d rusage sane: %d times ok: %d clock() ok: %d\n", ns(c1) > ns(c0), ru.ru_utime.tv_sec >= 0,
            ticks != (clock_t)-1, clock() >= 0);
+    /* a child's CPU time reaches its parent through wait4 and RUSAGE_CHILDREN */
+    pid_t child = fork();
+    if (child == 0) {
+        struct timespec s0, s1;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &s0);
+        do {
+            for (unsigned long i = 0; i < 100000; i++) x += i;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &s1);
+        } while (ns(s1) - ns(s0) < 50000000);
+        _exit(0);
+    }
+    int wst;
+    struct rusage cru, allc;
+    wait4(child, &wst, 0, &cru);
+    getrusage(RUSAGE_CHILDREN, &allc);
+    long long cus = (cru.ru_utime.tv_sec + cru.ru_stime.tv_sec) * 1000000LL + cru.ru_utime.tv_usec + cru.ru_stime.tv_usec;
+    long long aus = (allc.ru_utime.tv_sec + allc.ru_stime.tv_sec) * 1000000LL + allc.ru_utime.tv_usec + allc.ru_stime.tv_usec;
+    printf("child's 50 ms of cpu seen by wait4: %d by RUSAGE_CHILDREN: %d\n", cus >= 25000, aus >= 25000);
 
     /* calendar conversions of fixed instants */
     static const long long stamps[] = {0, 951782400, 1000000000, 1234567890, 1700000000, 2147483647, -1, -86400 * 365LL * 70,

@@ -72,7 +72,7 @@ public final class SystemMain {
 
         // Host ends of the character devices, opened once per spec.
         Map<String, Chardevs.Host> hosts = new LinkedHashMap<>();
-        PcMachine pc = new PcMachine(boardConfig(cfg), spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
+        PcMachine pc = new PcMachine(cfg, spec -> hosts.computeIfAbsent(spec, Chardevs::open).backend, log);
         if (kernel != null && !direct && multiboot) {
             for (String w : Multiboot.loadForFirmware(pc.fwCfg(), kernel, cfg.kernel().toString(),
                     cfg.initrd() == null ? null : cfg.initrd().toString(), cfg.append(), PcFirmwareConfig.e820(pc.memoryMap())))
@@ -148,7 +148,7 @@ public final class SystemMain {
                 }
                 pc.firmwareInit();
                 LinuxBoot.Loaded l = LinuxBoot.load(pc.phys(), kernel, initrd, cfg.append(), acpiBase, e820);
-                long rsdp = AcpiInstaller.install(pc.phys(), new AcpiBuilder(low, true), acpiBase);
+                long rsdp = AcpiInstaller.install(pc.phys(), new AcpiBuilder(low, true, Math.max(1, cfg.cpus())), acpiBase);
                 if (l.protocol() >= 0x20e) pc.phys().write(LinuxBoot.ZERO_PAGE + 0x70, 8, rsdp); // acpi_rsdp_addr
                 enter32(cpu, l.entry());
                 sys.refreshModes(cpu);
@@ -257,20 +257,7 @@ public final class SystemMain {
             int gsi = i;
             pc.gsi(i).connect(level -> k.setIrq(gsi, level));
         }
-        if (cfg.cpus() > 1) { // what firmware reads of the CPU count (the board was built for one: boardConfig)
-            pc.fwCfg().setCpus(cfg.cpus(), cfg.cpus());
-            pc.rtc().setByte(dev.jemu.machine.pc.PcCmos.CPUS, cfg.cpus() - 1);
-        }
         return k;
-    }
-
-    /** The board models one CPU (its MADT and fw_cfg): under -accel kvm -smp N the vCPUs are the accelerator's. */
-    private static MachineConfig boardConfig(MachineConfig c) {
-        if (c.cpus() <= 1) return c;
-        return new MachineConfig(c.ramBytes(), c.cpuModel(), 1, c.firmware(), c.dataDirs(), c.kernel(),
-                c.initrd(), c.append(), c.drives(), c.bootOrder(), c.serials(), c.chardevs(), c.devices(),
-                c.noReboot(), c.noShutdown(), c.snapshot(), c.nographic(), c.display(), c.bits(), c.machineType(),
-                c.accel(), c.logItems(), c.logFile(), c.vga(), c.monitor(), c.boot());
     }
 
     /** The 32-bit boot protocol's entry state: protected mode, flat __BOOT_CS/__BOOT_DS, IF=0, ESI=zero page. */

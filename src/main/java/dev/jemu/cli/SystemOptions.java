@@ -2,6 +2,7 @@ package dev.jemu.cli;
 
 import dev.jemu.Main;
 import dev.jemu.machine.MachineConfig;
+import dev.jemu.tcg.TcgOptions;
 import dev.jemu.util.Log;
 
 import java.io.PrintStream;
@@ -55,6 +56,8 @@ public final class SystemOptions {
     /** Accelerators to try in order (-accel, -machine accel=a:b, -enable-kvm): {name, message prefix}. */
     private final List<String[]> accelTries = new ArrayList<>();
     private boolean accelOption, machineAccel;
+    /** -accel tcg,jit=...: how the software CPU runs guest code, or null for the default. */
+    private TcgOptions.Mode tcgJit;
     private String smpArg;
     private String logItems;
     private Path logFile;
@@ -329,7 +332,7 @@ public final class SystemOptions {
         }
         if (name == null) throw err("accel", v, "Parameter 'accel' is missing");
         Set<String> props = switch (name) {
-            case "tcg" -> Set.of("thread", "tb-size", "one-insn-per-tb", "split-wx");
+            case "tcg" -> Set.of("thread", "tb-size", "one-insn-per-tb", "split-wx", "jit");
             case "kvm" -> Set.of("kernel-irqchip", "kvm-shadow-mem", "dirty-ring-size", "notify-vmexit", "notify-window");
             default -> Set.of();
         };
@@ -339,6 +342,11 @@ public final class SystemOptions {
             if (!props.contains(key)) throw err("accel", v, "Property '" + name + "-accel." + key + "' not found");
             if (key.equals("kernel-irqchip") && !e.getValue().equals("on")) {
                 throw err("accel", v, "jemu runs KVM with the kernel irqchip only (kernel-irqchip=on)");
+            }
+            if (key.equals("jit")) {
+                // jemu's own: off interprets only, on translates hot code (the default), all translates everything
+                tcgJit = TcgOptions.parseMode(e.getValue());
+                if (tcgJit == null) throw err("accel", v, "Parameter 'jit' expects 'off', 'on' or 'all'");
             }
         }
         accelOption = true;
@@ -435,6 +443,7 @@ public final class SystemOptions {
 
     private MachineConfig finish() {
         accel = chooseAccelerator();
+        if (accel.equals("tcg") && tcgJit != null) TcgOptions.configure(tcgJit);
         if (cpus > 1 && !accel.equals("kvm")) throw err("smp", smpArg, "jemu emulates one CPU under tcg: use -smp 1 (or -accel kvm)");
         if (kernel == null && initrd != null) throw new ToolError("-initrd only allowed with -kernel option");
         if (kernel == null && append != null) throw new ToolError("-append only allowed with -kernel option");

@@ -43,7 +43,9 @@ public final class SoftMmu {
         }
     }
 
-    private static final int BITS = 10, SIZE = 1 << BITS, MASK = SIZE - 1;
+    // 8192 entries map 32 MiB (a 1024-entry TLB thrashed on working sets of a few MiB); flushes stay cheap
+    // because they clear only the entries filled since the last flush while there are few of them.
+    private static final int BITS = 13, SIZE = 1 << BITS, MASK = SIZE - 1, TRACKED = SIZE / 8;
     private static final long NO_TAG = 1; // never equals a page-aligned address
     private static final ValueLayout.OfByte B = ValueLayout.JAVA_BYTE;
     private static final ValueLayout.OfShort S = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -59,11 +61,14 @@ public final class SoftMmu {
     private final long[] rTag = new long[SIZE], rAdd = new long[SIZE];
     private final long[] wTag = new long[SIZE], wAdd = new long[SIZE];
     private final long[] xTag = new long[SIZE], xAdd = new long[SIZE];
+    /** Indices of the entries filled since the last flush, while there are at most TRACKED of them. */
+    private final int[] filled = new int[TRACKED];
+    private int fills;
 
     public SoftMmu(HostRam ram, Backend backend) {
         this.ram = ram.segment();
         this.backend = backend;
-        flushAll();
+        clearAll();
     }
 
     public Backend backend() {
@@ -80,9 +85,30 @@ public final class SoftMmu {
     }
 
     public void flushAll() {
+        if (fills > TRACKED) {
+            clearAll();
+        } else {
+            for (int k = 0; k < fills; k++) {
+                int i = filled[k];
+                rTag[i] = NO_TAG;
+                wTag[i] = NO_TAG;
+                xTag[i] = NO_TAG;
+            }
+        }
+        fills = 0;
+    }
+
+    private void clearAll() {
         java.util.Arrays.fill(rTag, NO_TAG);
         java.util.Arrays.fill(wTag, NO_TAG);
         java.util.Arrays.fill(xTag, NO_TAG);
+        fills = 0;
+    }
+
+    /** Notes that entry {@code i} was filled (for {@link #flushAll}). */
+    private void filled(int i) {
+        if (fills < TRACKED) filled[fills] = i;
+        if (fills <= TRACKED) fills++;
     }
 
     public void flushPage(long va) {
@@ -100,6 +126,14 @@ public final class SoftMmu {
      */
     public void dropWrites(long hostPage) {
         long[] tag = wTag, add = wAdd;
+        if (fills <= TRACKED) {
+            // only entries filled since the last flush can be valid
+            for (int k = 0; k < fills; k++) {
+                int i = filled[k];
+                if (add[i] + tag[i] == hostPage) tag[i] = NO_TAG;
+            }
+            return;
+        }
         for (int i = 0; i < SIZE; i++) {
             if (add[i] + tag[i] == hostPage) tag[i] = NO_TAG;
         }
@@ -185,6 +219,7 @@ public final class SoftMmu {
         if ((t & Backend.NOCACHE) == 0) {
             xTag[i] = va & ~PAGE_MASK;
             xAdd[i] = add;
+            filled(i);
         }
         return ram.get(B, add + va) & 0xff;
     }
@@ -204,6 +239,7 @@ public final class SoftMmu {
         if ((t & Backend.NOCACHE) == 0) {
             xTag[i] = page;
             xAdd[i] = host - page;
+            filled(i);
         }
         return host;
     }
@@ -244,6 +280,7 @@ public final class SoftMmu {
             int i = (int) (va >>> 12) & MASK;
             rTag[i] = va & ~PAGE_MASK;
             rAdd[i] = add;
+            filled(i);
         }
         return load(add + va, size);
     }
@@ -267,6 +304,7 @@ public final class SoftMmu {
             int i = (int) (va >>> 12) & MASK;
             wTag[i] = va & ~PAGE_MASK;
             wAdd[i] = add;
+            filled(i);
         }
         store(add + va, size, v);
     }

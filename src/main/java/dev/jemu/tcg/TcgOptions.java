@@ -2,8 +2,8 @@ package dev.jemu.tcg;
 
 /**
  * How guest code is executed: interpreted only, translated once hot, or translated at first execution.
- * The tool options will build this from {@code -accel tcg,jit=...}; until then {@link #fromSystemProperties()}
- * is the one place that reads the {@code jemu.jit*} properties.
+ * {@code -accel tcg,jit=off|on|all} chooses the mode ({@link #configure}); the {@code jemu.jit*} system
+ * properties ({@link #fromSystemProperties()}) set the rest, and the mode when the command line does not.
  *
  * @param mode       OFF (interpreter only), ON (translate blocks executed {@code threshold} times), ALL
  * @param threshold  executions of a block before it is translated (ON)
@@ -36,6 +36,30 @@ public record TcgOptions(Mode mode, int threshold, int maxBlocks, boolean backgr
         return new TcgOptions(mode, Integer.getInteger("jemu.jit.threshold", DEFAULT_THRESHOLD),
                 Integer.getInteger("jemu.jit.max", DEFAULT_MAX_BLOCKS),
                 !"false".equals(System.getProperty("jemu.jit.background")));
+    }
+
+    /** The mode the command line chose (-accel tcg,jit=...), or null. One machine or program per JVM. */
+    private static volatile Mode configured;
+
+    public static void configure(Mode mode) {
+        configured = mode;
+    }
+
+    /** {@code jit=} of -accel tcg: off, on or all; null for anything else. */
+    public static Mode parseMode(String v) {
+        return switch (v) {
+            case "off" -> Mode.OFF;
+            case "on" -> Mode.ON;
+            case "all" -> Mode.ALL;
+            default -> null;
+        };
+    }
+
+    /** What a new vCPU uses: the command line's mode, else the system properties'. */
+    public static TcgOptions current() {
+        TcgOptions p = fromSystemProperties();
+        Mode m = configured;
+        return m == null ? p : new TcgOptions(m, p.threshold, p.maxBlocks, p.background);
     }
 
     public static TcgOptions of(Mode mode) {

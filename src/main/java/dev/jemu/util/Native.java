@@ -11,8 +11,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -33,12 +31,28 @@ public final class Native {
     private static final int MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
     private static final int MADV_DONTNEED = 4;
 
-    private static final MethodHandle MMAP = downcall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
-    private static final MethodHandle MUNMAP = downcall("munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
-    private static final MethodHandle MADVISE = downcall("madvise",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+    private static final long SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_MADVISE = 28;
+
+    /**
+     * libc's {@code syscall(2)}, the one downcall every mode needs: memory calls go through it too, because each
+     * distinct downcall shape costs the JVM a generated stub at startup.
+     */
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    private static final ThreadLocal<MemorySegment> SYSCALL_CAPTURE =
+            ThreadLocal.withInitial(() -> newCapture(Arena.global()));
+
+    /** A raw host system call (x86-64 numbers): its result, or {@code -errno} on failure, as the kernel returns it. */
+    public static long syscall(long nr, long a, long b, long c, long d, long e, long f) {
+        MemorySegment cap = SYSCALL_CAPTURE.get();
+        try {
+            long r = (long) SYSCALL.invokeExact(cap, nr, a, b, c, d, e, f);
+            return r == -1 ? -errno(cap) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
 
     /** Looks up a libc function; with {@code errno} the first argument of the handle is the capture segment. */
     public static MethodHandle downcall(String name, FunctionDescriptor fd, boolean errno) {
@@ -56,39 +70,22 @@ public final class Native {
     }
 
     public static MemorySegment mmapAnonymous(long size) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cap = newCapture(a);
-            MemorySegment p = (MemorySegment) MMAP.invokeExact(cap, MemorySegment.NULL, size,
-                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
-            if (p.address() == -1L) {
-                throw new OutOfMemoryError("cannot reserve " + size + " bytes of host memory (errno "
-                        + errno(cap) + ")");
-            }
-            return p.reinterpret(size);
-        } catch (Throwable t) {
-            throw rethrow(t);
+        long p = syscall(SYS_MMAP, 0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p < 0 && p > -4096) {
+            throw new OutOfMemoryError("cannot reserve " + size + " bytes of host memory (errno " + -p + ")");
         }
+        return MemorySegment.ofAddress(p).reinterpret(size);
     }
 
     /** Returns a mapping made by {@link #mmapAnonymous} to the host. */
     public static void munmap(MemorySegment seg) {
-        try (Arena a = Arena.ofConfined()) {
-            int r = (int) MUNMAP.invokeExact(newCapture(a), seg, seg.byteSize());
-            if (r != 0) throw new IllegalStateException("munmap failed: errno " + errno(newCapture(a)));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(SYS_MUNMAP, seg.address(), seg.byteSize(), 0, 0, 0, 0);
+        if (r != 0) throw new IllegalStateException("munmap failed: errno " + -r);
     }
 
     public static void madviseDontNeed(MemorySegment seg, long offset, long length) {
-        try (Arena a = Arena.ofConfined()) {
-            int r = (int) MADVISE.invokeExact(newCapture(a), seg.asSlice(offset, length), length, MADV_DONTNEED);
-            if (r != 0) {
-                seg.asSlice(offset, length).fill((byte) 0);
-            }
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(SYS_MADVISE, seg.address() + offset, length, MADV_DONTNEED, 0, 0, 0);
+        if (r != 0) seg.asSlice(offset, length).fill((byte) 0);
     }
 
     public static RuntimeException rethrow(Throwable t) {

@@ -1,6 +1,7 @@
 package dev.jemu.cli;
 
 import dev.jemu.machine.MachineConfig;
+import dev.jemu.tcg.TcgOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,24 @@ class SystemOptionsTest {
         assertEquals("none", c.monitor());
         assertEquals("pc", c.machineType());
         assertEquals("tcg", c.accel());
+    }
+
+    @Test
+    void tcgJitModes() {
+        try {
+            parse("-accel", "tcg,jit=off");
+            assertEquals(TcgOptions.Mode.OFF, TcgOptions.current().mode());
+            parse("-accel", "tcg,jit=all");
+            assertEquals(TcgOptions.Mode.ALL, TcgOptions.current().mode());
+            parse("-M", "pc,accel=tcg", "-accel", "tcg,jit=on"); // error below: both forms
+        } catch (ToolError expected) {
+            // -accel with -machine accel=: QEMU refuses the pair
+        } finally {
+            TcgOptions.configure(null);
+        }
+        assertEquals(T + ": -accel tcg,jit=maybe: Parameter 'jit' expects 'off', 'on' or 'all'",
+                error("-accel", "tcg,jit=maybe"));
+        assertEquals(T + ": -accel kvm,jit=off: Property 'kvm-accel.jit' not found", error("-accel", "kvm,jit=off"));
     }
 
     @Test

@@ -64,8 +64,14 @@ public final class Jemu {
         }
         cmd.add(java());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        // as the jar's manifest does: the translator reads lambda proxies' constant pools (tcg.HandlerRef)
+        cmd.add("--add-exports=java.base/jdk.internal.access=ALL-UNNAMED");
+        cmd.add("--add-exports=java.base/jdk.internal.reflect=ALL-UNNAMED");
         cmd.add("-XX:+UseSerialGC"); // as bin/jemu-launch runs it
         cmd.add("-Xss16m");
+        // the translate-everything run (pom.xml's jit-all execution) reaches the emulated programs too
+        String jit = System.getProperty("jemu.jit");
+        if (jit != null) cmd.add("-Djemu.jit=" + jit);
         cmd.addAll(split(System.getProperty("jemu.jvm.args", "")));
         cmd.add("-cp");
         cmd.add(classesDir().toString());

@@ -47,6 +47,10 @@ public final class KvmVcpu implements AutoCloseable {
         this.run = run;
     }
 
+    int fd() {
+        return fd;
+    }
+
     public int id() {
         return id;
     }

@@ -27,12 +27,19 @@ public final class AcpiBuilder {
 
     private final long belowFourG;
     private final boolean hpet;
+    private final int cpus;
     private byte[] tables, rsdp, loader;
     private int facsOff, dsdtOff, fadtOff, madtOff, hpetOff, rsdtOff;
 
     public AcpiBuilder(long belowFourG, boolean hpet) {
+        this(belowFourG, hpet, 1);
+    }
+
+    /** {@code cpus} processors (APIC ids 0..cpus-1) in the MADT, as under QEMU -smp. */
+    public AcpiBuilder(long belowFourG, boolean hpet, int cpus) {
         this.belowFourG = belowFourG;
         this.hpet = hpet;
+        this.cpus = cpus;
         build();
     }
 
@@ -184,7 +191,7 @@ public final class AcpiBuilder {
 
     private byte[] madt() {
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        e.writeBytes(new byte[]{0, 8, 0, 0, 1, 0, 0, 0}); // processor 0, APIC id 0, enabled
+        for (int c = 0; c < cpus; c++) e.writeBytes(new byte[]{0, 8, (byte) c, (byte) c, 1, 0, 0, 0}); // processor c, APIC id c, enabled
         ByteBuffer io = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         io.put((byte) 1).put((byte) 12).put((byte) 0).put((byte) 0).putInt((int) IOAPIC_BASE).putInt(0);
         e.writeBytes(io.array());

@@ -52,7 +52,7 @@ public final class PcFirmwareConfig {
         // QEMU under -nographic: SeaBIOS mirrors its screen output (banner, boot messages) on COM1 ("sercon")
         if (cfg.nographic()) f.addFile("etc/sercon-port", new byte[]{(byte) 0xf8, 0x03});
         f.addFile("etc/boot-fail-wait", le(boot.rebootTimeout(), 4));
-        AcpiBuilder acpi = new AcpiBuilder(map.belowFourG(), true);
+        AcpiBuilder acpi = new AcpiBuilder(map.belowFourG(), true, cpus);
         // QEMU pads the blob to ACPI_BUILD_TABLE_SIZE (128 KiB) so that tables can grow on reset; SeaBIOS
         // allocates (and the e820 map reserves) that much at the top of low RAM, as under QEMU
         f.addFile(AcpiBuilder.TABLES, java.util.Arrays.copyOf(acpi.tables(), Math.max(acpi.tables().length, 0x20000)));

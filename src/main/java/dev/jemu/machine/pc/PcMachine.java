@@ -118,7 +118,8 @@ public final class PcMachine {
     public PcMachine(MachineConfig cfg, Function<String, CharBackend> chardevs, Log log) {
         this.cfg = cfg;
         this.log = log;
-        if (cfg.cpus() > 1) throw new ToolError("-smp " + cfg.cpus() + ": only 1 CPU is supported for now");
+        // -smp N (N > 1) comes only with -accel kvm (SystemOptions checks): the board then describes N CPUs to
+        // the firmware and the OS (fw_cfg, CMOS, the MADT) and the accelerator runs them.
         this.bios = Firmware.loadBios(cfg.firmware(), cfg.dataDirs());
         this.clock = new VirtualClock();
         this.io = new IoBus(log);

@@ -1,13 +1,10 @@
 package dev.jemu.target.x86;
 
-import java.io.Serializable;
-
 /**
  * An instruction's semantics: a static method {@code (X86Cpu, Insn) -> void} in one of the ops classes.
- * Serializable so the translator can find the implementing method of a method reference and call it
- * directly from generated code.
+ * The translator finds the method a reference names (tcg.HandlerRef) and calls it directly from generated code.
  */
 @FunctionalInterface
-public interface Exec extends Serializable {
+public interface Exec {
     void exec(X86Cpu cpu, Insn i);
 }

@@ -39,7 +39,7 @@ public final class Interpreter {
     private boolean physicalKeys;
 
     public Interpreter(X86Cpu cpu) {
-        this(cpu, TcgOptions.fromSystemProperties());
+        this(cpu, TcgOptions.current());
     }
 
     public Interpreter(X86Cpu cpu, TcgOptions options) {

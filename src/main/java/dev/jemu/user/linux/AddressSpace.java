@@ -116,6 +116,24 @@ public final class AddressSpace implements SoftMmu.Backend {
 
         /** Code on this page was modified or unmapped: drop decoded code for it. */
         void invalidateCode(long page);
+
+        /**
+         * Pages of [start, start+len) were mapped, unmapped or changed permissions (called with the address
+         * space locked, before {@link #flushTlb}): hardware page tables built from {@link #pageState} follow here.
+         */
+        default void mapChanged(long start, long len) {}
+    }
+
+    /** Bits of {@link #pageState}: the guest's PROT_* bits, plus these. */
+    public static final int PAGE_MAPPED = MAPPED, PAGE_BUS = BUS;
+
+    /** The state of the page holding {@code va}: PROT_* | PAGE_MAPPED | PAGE_BUS (0 for a hole). */
+    public int pageState(long va) {
+        return va < 0 || va >= limit ? 0 : protOf(va) & (7 | MAPPED | BUS);
+    }
+
+    private void mapChanged(long start, long len) {
+        for (Listener l : listeners) l.mapChanged(start, len);
     }
 
     public AddressSpace(long limit) {
@@ -232,6 +250,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         if (r < 0) {
             b.release();
             hostUnmapShared(start, len);
+            mapChanged(start, len);
             flushAllTlbs();
             return r;
         }
@@ -240,6 +259,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         v.shared = true;
         v.backing = b;
         vmas.put(start, v);
+        mapChanged(start, len);
         flushAllTlbs();
         return 0;
     }
@@ -247,6 +267,7 @@ public final class AddressSpace implements SoftMmu.Backend {
     /** Pages of [start, start+len) beyond the end of a shared file: accesses raise SIGBUS, as in Linux. */
     public synchronized void markBeyondEof(long start, long len) {
         for (long a = start; a < start + pageUp(len); a += PAGE) setProtOf(a, protOf(a) | BUS);
+        mapChanged(start, pageUp(len));
         flushAllTlbs();
     }
 
@@ -257,12 +278,14 @@ public final class AddressSpace implements SoftMmu.Backend {
         for (long a = start; a < start + len; a += PAGE) setProtOf(a, (p & 7) | MAPPED);
         vmas.put(start, new Vma(start, start + len, p & 7, name, fileOffset));
         mergeAround(start);
+        mapChanged(start, len);
         flushAllTlbs();
     }
 
     public synchronized void unmap(long start, long len) {
         len = pageUp(len);
         unmapRange(start, len);
+        mapChanged(start, len);
         flushAllTlbs();
     }
 
@@ -320,6 +343,7 @@ public final class AddressSpace implements SoftMmu.Backend {
         }
         mergeAround(start);
         mergeAround(end);
+        mapChanged(start, len);
         flushAllTlbs();
         return 0;
     }

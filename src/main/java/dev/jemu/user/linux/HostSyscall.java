@@ -2,14 +2,6 @@ package dev.jemu.user.linux;
 
 import dev.jemu.util.Native;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * Raw host system calls through libc's {@code syscall(2)}: the result, or {@code -errno} on failure, as the
  * kernel itself returns them. The host is x86-64 Linux, so numbers are x86-64 ones ({@link Nr}).
@@ -17,22 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class HostSyscall {
     private HostSyscall() {}
 
-    private static final MethodHandle SYSCALL = Native.LINKER.downcallHandle(
-            Native.LIBC.find("syscall").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Native.CAPTURE_ERRNO);
-
-    private static final ThreadLocal<MemorySegment> CAPTURE =
-            ThreadLocal.withInitial(() -> Native.newCapture(Arena.global()));
-
     public static long call(long nr, long a, long b, long c, long d, long e, long f) {
-        MemorySegment cap = CAPTURE.get();
-        try {
-            long r = (long) SYSCALL.invokeExact(cap, nr, a, b, c, d, e, f);
-            return r == -1 ? -Native.errno(cap) : r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.syscall(nr, a, b, c, d, e, f);
     }
 
     public static long call(long nr) {

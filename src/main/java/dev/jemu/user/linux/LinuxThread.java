@@ -68,6 +68,43 @@ public final class LinuxThread implements AddressSpace.Listener {
     /** The address space this thread listens to (changes at execve). */
     private AddressSpace listening;
 
+    /**
+     * Something other than the interpreter that runs this thread's guest code (the KVM user-mode accelerator).
+     * It keeps {@link #cpu} up to date at every exit it returns and resumes from it, so the system-call and
+     * signal layers see one CPU state whichever engine ran the code.
+     */
+    public interface Engine {
+        /** Runs guest code until a system call, fault or request: the same contract as Interpreter.run(). */
+        X86Exception run();
+
+        /** Makes {@link #run} return EXIT_INTERRUPT soon (from any thread). */
+        void kick();
+
+        /** A signal frame is about to be built or read from {@link #cpu}: bring its x87/SSE state there. */
+        void syncFpu();
+
+        /** The thread stops using the engine (exit, exec, fallback). */
+        void close();
+    }
+
+    /** Makes the engine a thread runs on, or returns null for the interpreter (set by the -accel option). */
+    public static volatile java.util.function.Function<LinuxThread, Engine> engineFactory;
+    /** The engine running this thread, or null: the interpreter. */
+    private volatile Engine engine;
+    /** The engine gave up on this thread: the interpreter runs it from now on. */
+    private boolean engineDisabled;
+
+    /** Stops using the engine (it cannot go on with this thread); the interpreter continues from {@link #cpu}. */
+    public void fallBackToInterpreter(String why) {
+        Log log = proc.kernel.log;
+        if (log.on(Log.Item.INT) || System.getenv("JEMU_DEBUG") != null) {
+            log.printf("%d: accelerator: falling back to tcg: %s%n", tid, why);
+        }
+        engineDisabled = true;
+        if (engine != null) engine.close();
+        engine = null;
+    }
+
     /** Thrown to unwind the loop when the thread or its process ends. */
     public static final class Exit extends RuntimeException {
         public Exit() {
@@ -109,6 +146,10 @@ public final class LinuxThread implements AddressSpace.Listener {
         if (listening != null) listening.removeListener(this);
         listening = as;
         as.addListener(this);
+        if (engine != null) {
+            engine.close(); // a new address space: a new VM on the next run
+            engine = null;
+        }
         cpu.mem = new dev.jemu.memory.SoftMmu(as.ram(), as);
         interp.invalidateAll();
     }
@@ -124,7 +165,11 @@ public final class LinuxThread implements AddressSpace.Listener {
         try {
             if (killed) throw new Exit();
             for (;;) {
-                X86Exception e = interp.run();
+                if (engine == null && !engineDisabled && engineFactory != null) {
+                    engine = engineFactory.apply(this);
+                    if (engine == null) engineDisabled = true;
+                }
+                X86Exception e = engine != null ? engine.run() : interp.run();
                 switch (e.vector) {
                     case X86Exception.EXIT_SYSCALL -> {
                         if (proc.is64()) Syscalls.syscall64(this);
@@ -143,6 +188,7 @@ public final class LinuxThread implements AddressSpace.Listener {
                         }
                     }
                 }
+                if (engine != null && needsAttention()) engine.syncFpu();
                 Signals.deliverPending(this);
             }
         } catch (Exit ex) {
@@ -166,6 +212,10 @@ public final class LinuxThread implements AddressSpace.Listener {
                 // unwinding
             }
         } finally {
+            if (engine != null) {
+                engine.close();
+                engine = null;
+            }
             if (listening != null) listening.removeListener(this);
             Threads.exited(this);
         }
@@ -186,11 +236,15 @@ public final class LinuxThread implements AddressSpace.Listener {
     /** Asks this thread's loop to look at requests soon (from any thread). */
     public void kick() {
         cpu.exitRequest = true;
+        Engine en = engine;
+        if (en != null) en.kick();
     }
 
     /** Gets the thread's attention wherever it is: running guest code, parked in jemu, or blocked in the host. */
     public void wake() {
         cpu.exitRequest = true;
+        Engine en = engine;
+        if (en != null) en.kick();
         Thread h = host;
         if (h != null) LockSupport.unpark(h);
         HostInterrupt.interrupt(this);

@@ -126,14 +126,12 @@ final class Proc32 {
 
     // ---- processes ----
 
-    /**
-     * wait4 with the 32-bit struct rusage: the shared wait4 runs without one, and the i386 one is written as the
-     * shared code writes the x86-64 one (zeros: guest children's usage is not tracked per child).
-     */
+    /** wait4 with the 32-bit struct rusage: the shared wait4 fills an x86-64 one below the stack, narrowed here. */
     static long wait4(LinuxThread t, long pid, long status, long options, long rusage) {
         if (rusage != 0) t.proc.mem.buffer(rusage, 72, true);
-        long r = Sys64.dispatch(t, Nr.WAIT4, pid, status, options, 0, 0, 0);
-        if (r > 0 && rusage != 0) t.proc.mem.write(rusage, new byte[72]);
+        long k = rusage != 0 ? Structs32.belowStack(t, 144) : 0;
+        long r = Sys64.dispatch(t, Nr.WAIT4, pid, status, options, k, 0, 0);
+        if (r > 0 && rusage != 0) Time32.rusageOut(t.proc.mem, rusage, k);
         return r;
     }
 

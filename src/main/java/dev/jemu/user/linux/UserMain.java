@@ -26,6 +26,7 @@ public final class UserMain {
         String sysroot = null, argv0 = null, cpuName = "max", logFile = null;
         Log log = new Log();
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        List<String> accels = new ArrayList<>();
         int k = 0;
         for (; k < args.length; k++) {
             String a = args[k];
@@ -79,6 +80,14 @@ public final class UserMain {
                     String v = arg(tool, args, ++k, a);
                     if (opt.equals("r")) unameRelease = v;
                 }
+                case "accel" -> {
+                    String v = arg(tool, args, ++k, a);
+                    if (v.equals("help") || v.equals("?")) {
+                        System.out.print(dev.jemu.accel.kvm.KvmUser.help());
+                        return 0;
+                    }
+                    accels.add(v.split(",")[0]);
+                }
                 case "singlestep", "one-insn-per-tb" -> { }
                 case "g" -> throw new ToolError("-g: the gdb stub is not supported by jemu");
                 default -> throw new ToolError("unknown option '" + opt + "'");
@@ -95,8 +104,13 @@ public final class UserMain {
                 throw new ToolError("-D " + logFile + ": " + e.getMessage());
             }
         }
-        CpuModel model = CpuModels.find(cpuName, is64);
+        boolean hostCpu = cpuName.equals("host");
+        CpuModel model = CpuModels.find(hostCpu ? "max" : cpuName, is64);
         if (model == null) throw new ToolError("unable to find CPU model '" + cpuName + "'");
+        // -accel, else QEMU_ACCEL (qemu-user reads QEMU_<OPTION> for its options)
+        String envAccel = System.getenv("QEMU_ACCEL");
+        if (accels.isEmpty() && envAccel != null && !envAccel.isEmpty()) accels.add(envAccel);
+        dev.jemu.accel.kvm.KvmUser.prepare(accels);
 
         String program = args[k];
         List<byte[]> argv = new ArrayList<>();
@@ -115,6 +129,7 @@ public final class UserMain {
         } catch (LoadError e) {
             throw new ToolError("Error loading " + program + ": " + e.getMessage());
         }
+        dev.jemu.accel.kvm.KvmUser.configure(tool, accels, model, hostCpu, is64);
         HostInterrupt.install();
         HostSignals.install(kernel);
         LinuxThread main = proc.threads.get(0);
@@ -148,6 +163,8 @@ public final class UserMain {
                 + "-h                print this help\n"
                 + "-L path           set the elf interpreter prefix to 'path'\n"
                 + "-cpu model        select CPU (-cpu help for list)\n"
+                + "-accel name       run guest code with this accelerator: tcg (default) or kvm;\n"
+                + "                  repeat or use kvm:tcg to fall back (-accel help for list)\n"
                 + "-E var=value      sets targets environment variable\n"
                 + "-U var            unsets targets environment variable\n"
                 + "-0 argv0          forces target process argv[0] to be 'argv0'\n"

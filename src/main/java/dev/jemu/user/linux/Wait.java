@@ -13,7 +13,10 @@ final class Wait {
     static final int P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 
     /** What a wait found: the child, its status word and the waitid code/status. */
-    private record Found(int pid, int status, int code, int cstatus) {
+    private record Found(int pid, int status, int code, int cstatus, long user, long sys) {
+        Found(int pid, int status, int code, int cstatus) {
+            this(pid, status, code, cstatus, 0, 0);
+        }
     }
 
     static long wait4(LinuxThread t, int pid, long statusVa, int options, long rusageVa) {
@@ -27,7 +30,7 @@ final class Wait {
         if (f == null) return 0;
         GuestMemory m = t.proc.mem;
         if (statusVa != 0) m.writeInt(statusVa, f.status);
-        if (rusageVa != 0) m.write(rusageVa, new byte[144]);
+        if (rusageVa != 0) Usage.writeRusage(m, rusageVa, f.user, f.sys, 0, true);
         return f.pid;
     }
 
@@ -52,7 +55,7 @@ final class Wait {
                 si.write(m, infoVa, is64);
             }
         }
-        if (rusageVa != 0) m.write(rusageVa, new byte[is64 ? 144 : 72]);
+        if (rusageVa != 0) Usage.writeRusage(m, rusageVa, f == null ? 0 : f.user, f == null ? 0 : f.sys, 0, is64);
         return 0;
     }
 
@@ -101,6 +104,12 @@ final class Wait {
         if (c.dead()) {
             if ((options & WEXITED) == 0) return null;
             int st = c.waitStatus;
+            // wait4's rusage: what the child used, itself and through the children it reaped
+            long user, sys;
+            synchronized (c.sigLock) {
+                user = c.deadUser + c.childUser;
+                sys = c.deadSys + c.childSys;
+            }
             if (consume) {
                 Usage.reaped(p, c);
                 c.reaped = true;
@@ -109,7 +118,7 @@ final class Wait {
             }
             int sig = st & 0x7f;
             int code = sig == 0 ? SigInfo.CLD_EXITED : (st & 0x80) != 0 ? SigInfo.CLD_DUMPED : SigInfo.CLD_KILLED;
-            return new Found(c.pid, st, code, sig == 0 ? (st >> 8) & 0xff : sig);
+            return new Found(c.pid, st, code, sig == 0 ? (st >> 8) & 0xff : sig, user, sys);
         }
         synchronized (c.sigLock) {
             if ((options & WSTOPPED) != 0 && c.stopped && c.stopReport) {

@@ -376,6 +376,33 @@ class PcMachineTest {
         assertEquals(0, a.offsetOf("FACS") % 64);
     }
 
+    /** -smp N (under -accel kvm): the MADT lists N enabled processors, APIC ids 0..N-1, as QEMU's does. */
+    @Test
+    void madtListsEveryCpu() {
+        for (int cpus : new int[] {1, 4}) {
+            AcpiBuilder a = new AcpiBuilder(128 << 20, true, cpus);
+            byte[] t = a.tables();
+            ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+            int madt = a.offsetOf("APIC");
+            assertEquals("APIC", new String(t, madt, 4, StandardCharsets.US_ASCII));
+            List<Integer> apicIds = new ArrayList<>();
+            int ioapics = 0;
+            for (int p = madt + 44; p < madt + b.getInt(madt + 4); p += t[p + 1]) {
+                if (t[p] == 0) {
+                    assertEquals(apicIds.size(), t[p + 2], "ACPI processor id");
+                    assertEquals(1, b.getInt(p + 4), "enabled");
+                    apicIds.add((int) t[p + 3]);
+                } else if (t[p] == 1) {
+                    ioapics++;
+                }
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int c = 0; c < cpus; c++) expected.add(c);
+            assertEquals(expected, apicIds);
+            assertEquals(1, ioapics);
+        }
+    }
+
     @Test
     void dsdtHasS5AndTheIsaDevicesSeabiosLooksFor() {
         AcpiBuilder a = new AcpiBuilder(128 << 20, true);

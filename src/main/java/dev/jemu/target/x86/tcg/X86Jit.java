@@ -47,8 +47,13 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
             });
     private final boolean background;
     private final java.util.concurrent.ConcurrentLinkedQueue<Built> done = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Translations submitted and not yet installed (vCPU thread only). */
-    private int pending;
+    /**
+     * Translations finished in the background, counted by the builder: {@link #poll}, called before every
+     * block, reads this one volatile int and touches the queue only when it moved.
+     */
+    private volatile int finished;
+    /** The value of {@link #finished} when the queue was last drained (vCPU thread only). */
+    private int drained;
     /**
      * Counts invalidations: a translation built across one of its own pages is dropped (its code may have
      * changed). The last {@link #INVALIDATED} invalidated pages are kept, so that translations of other pages
@@ -164,16 +169,19 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         if (!background) return install(build(job));
         // pending: its blocks stop counting (and so are not taken into other translations meanwhile)
         for (DecodedBlock b : region.blocks) b.hits = Integer.MIN_VALUE;
-        pending++;
-        BUILDER.execute(() -> done.add(build(job)));
+        BUILDER.execute(() -> {
+            done.add(build(job));
+            finished++; // the builder is the only writer
+        });
         return null;
     }
 
     /** Attaches translations finished in the background (on the vCPU thread, between blocks). */
     public void poll() {
-        if (pending == 0) return;
+        int f = finished;
+        if (f == drained) return;
+        drained = f;
         for (Built b; (b = done.poll()) != null; ) {
-            pending--;
             install(b);
         }
     }

@@ -1,0 +1,372 @@
+package dev.jemu.accel.kvm;
+
+import dev.jemu.user.linux.AddressSpace;
+import dev.jemu.util.Native;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The KVM virtual machine behind one guest address space (a process, or processes sharing it with CLONE_VM):
+ * guest code runs at CPL 3 on the page tables built here from the {@link AddressSpace}'s pages.
+ *
+ * <p>Guest-physical layout: slot 0 is a private area at gpa 0 (GDT, IDT, TSS, the CPL-0 stub, its stack, the
+ * page tables), mapped supervisor-only at {@link #KBASE} in the top of the guest's virtual space. Every 1 GiB
+ * of guest virtual space that ever holds a page gets a memory slot of its own, packed densely above the private
+ * area, backed by that very range of the address space's host window: guest va and jemu's host window share
+ * their pages, so system calls see what guest code wrote. Only pages the guest may touch are present in the
+ * page tables; PROT_NONE and holes are not (a fault there comes back to jemu as #PF).
+ *
+ * <p>Page tables are edited in place and every vCPU then reloads them ({@link KvmUserCpu#flushPending}) before
+ * it runs again.
+ */
+final class KvmUserVm implements AddressSpace.Listener {
+    /** Guest virtual base of the private area (PML4 slot 511): IDT, stub, and each vCPU's GDT, TSS, stack. */
+    static final long KBASE = 0xffffff8000000000L;
+    static final long IDT = 0x0000, STUB = 0x1000;
+    /** Per-vCPU blocks: GDT page, TSS page, two stack pages (RSP0 at the block's end). */
+    static final long BLOCKS = 0x10000, BLOCK_SIZE = 0x4000, BLOCK_GDT = 0, BLOCK_TSS = 0x1000;
+    static final int MAX_BLOCKS = 256;
+    static final long PML4 = BLOCKS + MAX_BLOCKS * BLOCK_SIZE, PT_FIRST = PML4 + 0x1000;
+    /** Pages of the private area mapped at KBASE (everything below the page tables). */
+    private static final int KPAGES = (int) (PML4 / 4096);
+    /** Size of the private slot: page-table pages come from it. */
+    static final long PRIVATE_SIZE = 1L << 30;
+    private static final int GRANULE_BITS = 30;
+    private static final long GRANULE = 1L << GRANULE_BITS, PAGE = 4096;
+
+    // Selectors as Linux has them (a program may look at CS/SS).
+    static final int KERNEL_CS = 0x10, KERNEL_DS = 0x18, USER32_CS = 0x23, USER_DS = 0x2b, USER_CS = 0x33, TSS_SEL = 0x40;
+
+    // Page-table entry bits.
+    private static final long P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, NX = 1L << 63, ADDR = 0x000ffffffffff000L;
+
+    private static final Map<AddressSpace, KvmUserVm> vms = new IdentityHashMap<>();
+
+    final Kvm kvm;
+    final KvmVm vm;
+    final AddressSpace as;
+    final MemorySegment priv;
+    final CpuidTable cpuid;
+    private long ptNext = PT_FIRST;
+    /** Granule index (va >> 30) to the guest-physical base of its slot. */
+    private final Map<Long, Long> granules = new HashMap<>();
+    private int nextSlot = 1;
+    private final List<KvmUserCpu> cpus = new ArrayList<>();
+    private int nextVcpuId;
+    /** vCPUs made and not yet released (the VM lives while there are any). */
+    private int pending;
+
+    private KvmUserVm(Kvm kvm, AddressSpace as, CpuidTable cpuid) {
+        this.kvm = kvm;
+        this.as = as;
+        this.cpuid = cpuid;
+        this.vm = kvm.createVm();
+        this.priv = Native.mmapAnonymous(PRIVATE_SIZE);
+        vm.setMemoryRegion(0, false, 0, PRIVATE_SIZE, priv.address());
+        buildPrivate();
+    }
+
+    /**
+     * The VM of {@code as}, made on first use and shared by every thread on it; null (with the reason in
+     * {@code why[0]}) if KVM cannot give one.
+     */
+    static synchronized KvmUserVm attach(AddressSpace as, CpuidTable cpuid, Kvm kvm) {
+        KvmUserVm v = vms.get(as);
+        if (v == null) {
+            v = new KvmUserVm(kvm, as, cpuid);
+            vms.put(as, v);
+            synchronized (as) {
+                as.addListener(v);
+                v.syncAll();
+            }
+        }
+        return v;
+    }
+
+    synchronized KvmVcpu newVcpu() {
+        KvmVcpu v = vm.createVcpu(nextVcpuId++);
+        pending++;
+        return v;
+    }
+
+    /** The vCPU is ready: from now on it hears of page-table changes. */
+    synchronized void register(KvmUserCpu c) {
+        cpus.add(c);
+    }
+
+    /** A vCPU is gone: the last one closes the VM (its slots still point at the window, so before munmap). */
+    void release(KvmUserCpu owner) {
+        boolean last;
+        synchronized (KvmUserVm.class) {
+            synchronized (this) {
+                cpus.remove(owner);
+                last = --pending == 0;
+            }
+            if (last) vms.remove(as);
+        }
+        if (last) {
+            as.removeListener(this);
+            vm.close();
+            Native.munmap(priv);
+        }
+    }
+
+    // ---- the private area ----
+
+    private void buildPrivate() {
+        // The stub: one OUT per entry point (the port says which), then IRETQ, the way back to CPL 3.
+        KvmUserStub.write(priv, STUB);
+        // IDT: vectors 0-31 to their stub entries, interrupt gates, DPL 0 (INT n from CPL 3 is #GP), but
+        // INT3 and INTO reachable from CPL 3 as in Linux.
+        for (int v = 0; v < 32; v++) {
+            long target = KBASE + STUB + KvmUserStub.vectorEntry(v);
+            int dpl = v == 3 || v == 4 ? 3 : 0;
+            long o = IDT + 16L * v;
+            priv.set(JAVA_SHORT, o, (short) target);
+            priv.set(JAVA_SHORT, o + 2, (short) KERNEL_CS);
+            priv.set(JAVA_BYTE, o + 4, (byte) 0);
+            priv.set(JAVA_BYTE, o + 5, (byte) (0x8e | dpl << 5));
+            priv.set(JAVA_SHORT, o + 6, (short) (target >>> 16));
+            priv.set(JAVA_INT, o + 8, (int) (target >>> 32));
+        }
+        // KBASE: PML4[511] -> PDPT -> PD -> PTs mapping the private pages below the page tables. The pages
+        // are user-accessible: kvm_pvm lets SYSCALL reach its entry without leaving CPL 3 (see KvmUserCpu),
+        // and a supervisor-only entry would fault there before the OUT that reports the system call.
+        long us = KSTUB_US;
+        long pdpt = allocPt(), pd = allocPt();
+        priv.set(JAVA_LONG, PML4 + 8 * 511, pdpt | P | RW | A | us);
+        priv.set(JAVA_LONG, pdpt, pd | P | RW | A | us);
+        for (int i = 0; i < KPAGES; i++) {
+            if (i % 512 == 0) priv.set(JAVA_LONG, pd + 8L * (i / 512), allocPt() | P | RW | A | us);
+            long pt = priv.get(JAVA_LONG, pd + 8L * (i / 512)) & ADDR;
+            long a = (long) i * PAGE;
+            boolean code = a == STUB;
+            priv.set(JAVA_LONG, pt + 8L * (i % 512), a | P | A | D | us | (code ? 0 : RW | NX));
+        }
+    }
+
+    private final java.util.BitSet blocksUsed = new java.util.BitSet();
+
+    /** A free per-vCPU block with its GDT and TSS written, or -1 if all are taken. */
+    synchronized int allocBlock() {
+        int b = blocksUsed.nextClearBit(0);
+        if (b >= MAX_BLOCKS) return -1;
+        blocksUsed.set(b);
+        long base = BLOCKS + b * BLOCK_SIZE, gdt = base + BLOCK_GDT, tss = base + BLOCK_TSS;
+        // GDT: null, kernel CS32, kernel CS64, kernel DS, user CS32, user DS, user CS64, -, TSS (16 bytes)
+        long[] g = {0, 0x00cf9a000000ffffL, 0x00af9a000000ffffL, 0x00cf92000000ffffL, 0x00cffa000000ffffL,
+                0x00cff2000000ffffL, 0x00affa000000ffffL, 0};
+        for (int i = 0; i < g.length; i++) priv.set(JAVA_LONG, gdt + 8L * i, g[i]);
+        long t = KBASE + tss;
+        priv.set(JAVA_LONG, gdt + 8L * 8, 0x67 | (t & 0xffffff) << 16 | 0x8bL << 40 | (t >>> 24 & 0xff) << 56);
+        priv.set(JAVA_LONG, gdt + 8L * 9, t >>> 32);
+        // TSS: RSP0 at the end of the block; no I/O bitmap (its base beyond the limit)
+        priv.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, tss + 4, KBASE + base + BLOCK_SIZE);
+        priv.set(JAVA_SHORT, tss + 102, (short) 0x68);
+        return b;
+    }
+
+    synchronized void freeBlock(int b) {
+        blocksUsed.clear(b);
+    }
+
+    /** Guest virtual address of block {@code b}. */
+    static long blockVa(int b) {
+        return KBASE + BLOCKS + b * BLOCK_SIZE;
+    }
+
+    static final long KSTUB_US = Long.getLong("jemu.kvm.us", 4);
+
+    private long allocPt() {
+        if (ptNext + PAGE > PRIVATE_SIZE) throw new KvmException("user-mode page tables need more than 1 GiB");
+        long a = ptNext;
+        ptNext += PAGE;
+        if (pageGen != null) pageGen[(int) (a / PAGE)] = gen;
+        return a; // fresh pages of the private mapping read as zero
+    }
+
+    // ---- page tables ----
+
+    /** Guest-physical address of va's page, making a slot for its granule if needed. */
+    private long gpaOf(long va) {
+        long g = va >>> GRANULE_BITS;
+        Long base = granules.get(g);
+        if (base == null) {
+            base = (long) nextSlot << GRANULE_BITS;
+            if (nextSlot >= kvm.checkExtension(KvmNative.CAP_NR_MEMSLOTS) && kvm.checkExtension(KvmNative.CAP_NR_MEMSLOTS) > 0) {
+                throw new KvmException("out of KVM memory slots");
+            }
+            vm.setMemoryRegion(nextSlot, false, base, GRANULE, as.hostAddress(g << GRANULE_BITS));
+            nextSlot++;
+            granules.put(g, base);
+        }
+        return base + (va & (GRANULE - 1) & ~(PAGE - 1));
+    }
+
+    /**
+     * Page-table pages are never changed once a vCPU may have walked them: a shadow MMU (KVM without EPT/NPT,
+     * as kvm_pvm) caches what it read from them and does not see jemu's writes from the host side. A change
+     * copies the tables on its path (copy on write) up to a new root; the vCPUs switch to it before running
+     * again ({@link #root}), and pages of older trees are left alone. Pages allocated since the last
+     * {@link #publish} are still private to jemu and are edited in place.
+     */
+    private final int[] pageGen = new int[(int) (PRIVATE_SIZE / PAGE)];
+    private int gen = 1;
+    private volatile long root = PML4;
+    /** The tree under {@link #root} was changed since it was last published. */
+    private boolean dirty;
+
+    private long cow(long table) {
+        if (pageGen[(int) (table / PAGE)] == gen) return table;
+        long n = allocPt();
+        MemorySegment.copy(priv, table, priv, n, PAGE);
+        return n;
+    }
+
+    /** The root the vCPUs must use now: the current tree, published (frozen) if it changed. */
+    synchronized long root() {
+        if (dirty) {
+            dirty = false;
+            gen++;
+        }
+        return root;
+    }
+
+    /** Sets va's leaf entry to {@code pte} (0: not present), copying published tables on the way. */
+    private void setPte(long va, long pte) {
+        long table = root;
+        if (pte != 0 || present(table, va)) {
+            table = cow(table);
+            if (table != root) {
+                root = table;
+            }
+        } else {
+            return; // nothing there and nothing to put: no copy
+        }
+        dirty = true;
+        for (int level = 3; level > 0; level--) {
+            long o = table + 8 * ((va >>> (12 + 9 * level)) & 511);
+            long e = priv.get(JAVA_LONG, o);
+            long child;
+            if ((e & P) == 0) {
+                if (pte == 0) return;
+                child = allocPt();
+                priv.set(JAVA_LONG, o, child | P | RW | US | A);
+            } else {
+                child = cow(e & ADDR);
+                if (child != (e & ADDR)) priv.set(JAVA_LONG, o, child | (e & ~ADDR));
+            }
+            table = child;
+        }
+        priv.set(JAVA_LONG, table + 8 * ((va >>> 12) & 511), pte);
+    }
+
+    /** True if va's leaf entry is present (reading only). */
+    private boolean present(long table, long va) {
+        for (int level = 3; level > 0; level--) {
+            long e = priv.get(JAVA_LONG, table + 8 * ((va >>> (12 + 9 * level)) & 511));
+            if ((e & P) == 0) return false;
+            table = e & ADDR;
+        }
+        return (priv.get(JAVA_LONG, table + 8 * ((va >>> 12) & 511)) & P) != 0;
+    }
+
+    /**
+     * The leaf entry of va; if a table on the way is missing, the address bits of its range shifted left by
+     * one (not present, not 0: callers skip the range). Entries jemu writes are 0 when not present.
+     */
+    private long pte(long va) {
+        long table = root;
+        for (int level = 3; level > 0; level--) {
+            long e = priv.get(JAVA_LONG, table + 8 * ((va >>> (12 + 9 * level)) & 511));
+            if ((e & P) == 0) return (12 + 9 * level) << 1;
+            table = e & ADDR;
+        }
+        return priv.get(JAVA_LONG, table + 8 * ((va >>> 12) & 511));
+    }
+
+    /** Rewrites the entries of [start, start+len) from the address space's page state. */
+    private void syncRange(long start, long len) {
+        long end = Math.min(start + len, as.limit());
+        for (long va = start & ~(PAGE - 1); va < end; ) {
+            int st = as.pageState(va);
+            boolean present = (st & AddressSpace.PAGE_MAPPED) != 0 && (st & AddressSpace.PAGE_BUS) == 0 && (st & 7) != 0;
+            long old = pte(va);
+            boolean missing = (old & P) == 0 && old != 0;
+            if (missing && !present) {
+                va = (va | ((1L << (old >> 1)) - 1)) + 1; // no table for this range: nothing present there
+                continue;
+            }
+            if (missing) old = 0;
+            long e = 0;
+            if (present) {
+                e = gpaOf(va) | P | US | A | D;
+                if ((st & AddressSpace.PROT_WRITE) != 0) e |= RW;
+                if ((st & AddressSpace.PROT_EXEC) == 0) e |= NX;
+            }
+            if (e != old) setPte(va, e);
+            va += PAGE;
+        }
+    }
+
+    /** Builds the tables for every mapping (a new VM on an existing address space: exec'd or forked). */
+    private void syncAll() {
+        for (AddressSpace.Vma v : as.vmas()) syncRange(v.start, v.end - v.start);
+    }
+
+    /** Refreshes one page after a fault there that the address space allows (a missed update). */
+    void refreshPage(long va) {
+        synchronized (as) { // the address space's lock first, as mapChanged is called with it
+            synchronized (this) {
+                syncRange(va & ~(PAGE - 1), PAGE);
+            }
+        }
+        flushAll();
+    }
+
+    @Override
+    public void mapChanged(long start, long len) {
+        synchronized (this) {
+            syncRange(start, len);
+        }
+        flushAll();
+    }
+
+    private void flushAll() {
+        List<KvmUserCpu> copy;
+        synchronized (this) {
+            copy = new ArrayList<>(cpus);
+        }
+        for (KvmUserCpu c : copy) c.requestFlush();
+    }
+
+    @Override
+    public void flushTlb() {
+        // permissions changes arrive through mapChanged
+    }
+
+    @Override
+    public void invalidateCode(long page) {
+        // native code needs no decoded-code invalidation
+    }
+
+
+    /** Host-side view of a private-area kernel va (the stub's stack frames). */
+    long privLong(long kva) {
+        return priv.get(JAVA_LONG, kva - KBASE);
+    }
+
+    void privLong(long kva, long v) {
+        priv.set(JAVA_LONG, kva - KBASE, v);
+    }
+}
