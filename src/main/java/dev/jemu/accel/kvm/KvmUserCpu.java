@@ -85,7 +85,7 @@ final class KvmUserCpu implements LinuxThread.Engine {
             setup();
         } catch (RuntimeException e) {
             vm.freeBlock(block);
-            vm.release(this);
+            vm.release(this, null);
             vcpu.close();
             arena.close();
             throw e;
@@ -95,7 +95,7 @@ final class KvmUserCpu implements LinuxThread.Engine {
     }
 
     private void setup() {
-        vcpu.setCpuid(vm.cpuid);
+        if (!vm.recycled(vcpu)) vcpu.setCpuid(vm.cpuid);
         vcpu.getSregs();
         long kb = KvmUserVm.KBASE;
         vcpu.segment(KvmVcpu.CS, KvmUserVm.KERNEL_CS, 0, 0xffffffff, 0xa09b00);
@@ -361,9 +361,8 @@ final class KvmUserCpu implements LinuxThread.Engine {
         synchronized (this) {
             closed = true;
         }
-        vm.release(this);
         vm.freeBlock(block);
-        vcpu.close();
+        vm.release(this, vcpu); // kept for the next thread (or closed with the VM)
         arena.close();
     }
 }

@@ -93,29 +93,53 @@ final class KvmUserVm implements AddressSpace.Listener {
         return v;
     }
 
+    /**
+     * A vCPU for a new thread: one a finished thread left (KVM never frees a vCPU id while the VM lives, so
+     * a process that makes many threads over its life reuses them), else a new one.
+     */
     synchronized KvmVcpu newVcpu() {
-        KvmVcpu v = vm.createVcpu(nextVcpuId++);
+        KvmVcpu v = idle.poll();
+        if (v == null) v = vm.createVcpu(nextVcpuId++);
         pending++;
         return v;
     }
+
+    /** True if {@code v} ran before (its CPUID is set: KVM refuses to change it after a run). */
+    synchronized boolean recycled(KvmVcpu v) {
+        return v.id() < nextVcpuId && used.get(v.id());
+    }
+
+    private final java.util.ArrayDeque<KvmVcpu> idle = new java.util.ArrayDeque<>();
+    private final java.util.BitSet used = new java.util.BitSet();
 
     /** The vCPU is ready: from now on it hears of page-table changes. */
     synchronized void register(KvmUserCpu c) {
         cpus.add(c);
     }
 
-    /** A vCPU is gone: the last one closes the VM (its slots still point at the window, so before munmap). */
-    void release(KvmUserCpu owner) {
+    /** A thread is done with its vCPU: it waits for the next thread; the last one closes the VM. */
+    void release(KvmUserCpu owner, KvmVcpu v) {
         boolean last;
+        List<KvmVcpu> close = new ArrayList<>();
         synchronized (KvmUserVm.class) {
             synchronized (this) {
                 cpus.remove(owner);
                 last = --pending == 0;
+                if (v != null) {
+                    v.unbindThread();
+                    used.set(v.id());
+                    idle.add(v);
+                }
+                if (last) {
+                    close.addAll(idle);
+                    idle.clear();
+                }
             }
             if (last) vms.remove(as);
         }
         if (last) {
             as.removeListener(this);
+            for (KvmVcpu c : close) c.close();
             vm.close();
             Native.munmap(priv);
         }

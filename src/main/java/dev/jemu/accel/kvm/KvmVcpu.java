@@ -90,6 +90,11 @@ public final class KvmVcpu implements AutoCloseable {
         if (t != 0) KvmNative.pthreadKill(t, KvmNative.SIG_KICK);
     }
 
+    /** Another host thread will run this vCPU from now on (kicks must go to it). */
+    void unbindThread() {
+        thread = 0;
+    }
+
     public void clearKick() {
         run.set(JAVA_BYTE, RUN_IMMEDIATE_EXIT, (byte) 0);
     }

@@ -53,11 +53,13 @@ class KvmUserTest {
         return CCompiler.compile("gcc", flags, src, OUT.resolve(name));
     }
 
-    private static Path buildSource(String name, String code) throws IOException {
+    private static Path buildSource(String name, String code, String... flags) throws IOException {
         Files.createDirectories(OUT);
         Path src = OUT.resolve(name + ".c");
         if (!Files.exists(src) || !Files.readString(src).equals(code)) Files.writeString(src, code);
-        return CCompiler.compile("gcc", List.of("-O2", "-static"), src, OUT.resolve(name));
+        List<String> f = new ArrayList<>(List.of("-O2", "-static"));
+        f.addAll(List.of(flags));
+        return CCompiler.compile("gcc", f, src, OUT.resolve(name));
     }
 
     private static ProcessResult nativeRun(Path bin, String... args) {
@@ -148,6 +150,29 @@ class KvmUserTest {
                     return 0;
                 }
                 """);
+        sameAsNative(bin);
+    }
+
+    /** 1600 short-lived threads: vCPUs of finished threads are reused (KVM never frees a vCPU id). */
+    @Test
+    void manyThreadsOverALifetime() throws IOException {
+        requireKvm();
+        Path bin = buildSource("kvm_manythreads", """
+                #include <pthread.h>
+                #include <stdio.h>
+                static long sum;
+                static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+                static void *f(void *a) { pthread_mutex_lock(&m); sum += (long)a; pthread_mutex_unlock(&m); return 0; }
+                int main(void) {
+                    for (int round = 0; round < 400; round++) {
+                        pthread_t t[4];
+                        for (long i = 0; i < 4; i++) pthread_create(&t[i], 0, f, (void *)(i + round));
+                        for (int i = 0; i < 4; i++) pthread_join(t[i], 0);
+                    }
+                    printf("sum %ld\\n", sum);
+                    return 0;
+                }
+                """, "-pthread");
         sameAsNative(bin);
     }
 
