@@ -14,7 +14,9 @@ package dev.jemu.tcg;
 public record TcgOptions(Mode mode, int threshold, int maxBlocks, boolean background) {
     public enum Mode { OFF, ON, ALL }
 
-    public static final int DEFAULT_THRESHOLD = 2000, DEFAULT_MAX_BLOCKS = 4096;
+    // 8000: a lower threshold translated much lukewarm code of short programs (gcc's cc1 spent more CPU in
+    // translation and JVM compilation than it saved); hot loops reach either at once.
+    public static final int DEFAULT_THRESHOLD = 8000, DEFAULT_MAX_BLOCKS = 4096;
 
     public TcgOptions {
         if (threshold < 1) threshold = 1;
