@@ -36,6 +36,15 @@ public final class PhysMemory {
          * page's host RAM offset (one identity for all the physical aliases of the page).
          */
         void invalidateCode(long page);
+
+        /**
+         * Code was decoded from the RAM page at host offset {@code hostPage}: cached write translations of it
+         * must go back through {@link #translate} (which notices the first write). Listeners that can find
+         * those entries drop only them; the default forgets every cached translation.
+         */
+        default void protectCode(long hostPage) {
+            flushTlb();
+        }
     }
 
     private record Region(long base, long end, long hostOffset, boolean rom) {}
@@ -195,7 +204,9 @@ public final class PhysMemory {
             if ((codeBits[page >>> 6] & (1L << page)) != 0) return;
             codeBits[page >>> 6] |= 1L << page;
         }
-        flushAll(); // cached write translations of this page must now come back through translate()
+        // cached write translations of this page must now come back through translate()
+        long hostPage = (long) page * PAGE;
+        for (Listener l : listeners) l.protectCode(hostPage);
     }
 
     /** True if the page was marked as code (and not written since). */

@@ -119,6 +119,26 @@ public final class SoftMmu {
         if (xTag[i] == page) xTag[i] = NO_TAG;
     }
 
+    /**
+     * Forgets the cached write translations that reach the host RAM page at {@code hostPage} (whatever linear
+     * page maps it), so that the next write to it goes through the backend: QEMU's tlb_reset_dirty when a page
+     * becomes code. Reads and fetches stay cached.
+     */
+    public void dropWrites(long hostPage) {
+        long[] tag = wTag, add = wAdd;
+        if (fills <= TRACKED) {
+            // only entries filled since the last flush can be valid
+            for (int k = 0; k < fills; k++) {
+                int i = filled[k];
+                if (add[i] + tag[i] == hostPage) tag[i] = NO_TAG;
+            }
+            return;
+        }
+        for (int i = 0; i < SIZE; i++) {
+            if (add[i] + tag[i] == hostPage) tag[i] = NO_TAG;
+        }
+    }
+
     // ---- the TLB arrays, for translated code that inlines the hit path ----
     // Entry i = (va >>> 12) & (length - 1) caches page tag[i]; host offset = add[i] + va. A tag is never
     // NO_TAG-like for a valid page, so comparing it with a page address is the whole hit check.

@@ -18,10 +18,17 @@ public final class ChainRunner<C> {
         long pc(C cpu);
 
         /**
-         * True if {@code from} may jump to {@code to} later without looking it up again (a link). System
-         * emulation refuses links to code on other pages, whose mapping may change while the link stays.
+         * True if {@code from} may jump to {@code to} later without looking it up again (a link).
          */
         default boolean mayLink(TranslatedBlock<C> from, TranslatedBlock<C> to) {
+            return true;
+        }
+
+        /**
+         * True if a linked {@code to} may run now: system emulation checks that its guest pages still map
+         * the memory it was translated from (the mapping may have changed since the link was made).
+         */
+        default boolean stillMapped(TranslatedBlock<C> to) {
             return true;
         }
     }
@@ -43,7 +50,7 @@ public final class ChainRunner<C> {
             TranslatedBlock<C> n;
             if (x >= 0) {
                 n = t.links[x];
-                if (n == null || !n.valid) {
+                if (n == null || !n.valid || !target.stillMapped(n)) {
                     n = target.find(cpu);
                     if (n == null) return;
                     if (t.valid && target.mayLink(t, n)) t.links[x] = n;
@@ -51,7 +58,7 @@ public final class ChainRunner<C> {
             } else {
                 int site = -2 - x;
                 n = t.indirect[site];
-                if (n == null || !n.valid || n.pc != target.pc(cpu)) {
+                if (n == null || !n.valid || n.pc != target.pc(cpu) || !target.stillMapped(n)) {
                     n = target.find(cpu);
                     if (n == null) return;
                     if (t.valid && target.mayLink(t, n)) t.indirect[site] = n;

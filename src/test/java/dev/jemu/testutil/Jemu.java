@@ -68,6 +68,7 @@ public final class Jemu {
         cmd.add("--add-exports=java.base/jdk.internal.access=ALL-UNNAMED");
         cmd.add("--add-exports=java.base/jdk.internal.reflect=ALL-UNNAMED");
         cmd.add("-XX:+UseSerialGC"); // as bin/jemu-launch runs it
+        cmd.add("-Xmn32m");
         cmd.add("-Xss16m");
         // the translate-everything run (pom.xml's jit-all execution) reaches the emulated programs too
         String jit = System.getProperty("jemu.jit");

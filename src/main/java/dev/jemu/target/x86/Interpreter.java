@@ -166,7 +166,7 @@ public final class Interpreter {
     }
 
     /** True if the block's linear pages still fetch from the host pages it was decoded from. */
-    private boolean samePages(DecodedBlock b) {
+    public boolean samePages(DecodedBlock b) {
         SoftMmu m = cpu.mem;
         try {
             if (m.execPage(b.page) != b.hostPage || (b.hostPage & SoftMmu.Backend.IO) != 0) return false;

@@ -69,6 +69,12 @@ public final class Paging implements PhysMemory.Listener {
      * in the same gigabyte: a full flush there would empty the TLB at every INVLPG.)
      */
     private long largeLo = -1, largeHi = 0, largeSize = 0;
+    /**
+     * Counts TLB flushes (full or of a page): while it stays the same, a linear page whose fetch translation
+     * was checked keeps it (cached entries change only through flushes, and refills after an eviction may
+     * legitimately see the page tables as they are now). Translated code links across pages on this.
+     */
+    public long mapEpoch;
 
     public Paging(X86Cpu cpu, PhysMemory phys) {
         this.cpu = cpu;
@@ -105,6 +111,7 @@ public final class Paging implements PhysMemory.Listener {
 
     /** Forgets every cached translation (CR3 and paging-mode changes). */
     public void flushAll() {
+        mapEpoch++;
         kernel.flushAll();
         user.flushAll();
         largeLo = -1;
@@ -114,6 +121,7 @@ public final class Paging implements PhysMemory.Listener {
 
     /** INVLPG: forgets the translations of the page holding {@code va}. */
     public void flushPage(long va) {
+        mapEpoch++;
         if (Long.compareUnsigned(va, largeLo) >= 0 && Long.compareUnsigned(va, largeHi) <= 0) {
             if (largeSize > LARGEST_PARTIAL_FLUSH) {
                 flushAll();
@@ -138,6 +146,13 @@ public final class Paging implements PhysMemory.Listener {
     @Override
     public void flushTlb() {
         flushAll();
+    }
+
+    @Override
+    public void protectCode(long hostPage) {
+        // only write entries change: linear-to-physical mappings (and mapEpoch) stay as they were
+        kernel.dropWrites(hostPage);
+        user.dropWrites(hostPage);
     }
 
     @Override

@@ -54,11 +54,18 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private volatile int finished;
     /** The value of {@link #finished} when the queue was last drained (vCPU thread only). */
     private int drained;
-    /** Counts invalidations: a translation built across one is dropped (its code may have changed). */
+    /**
+     * Counts invalidations: a translation built across one of its own pages is dropped (its code may have
+     * changed). The last {@link #INVALIDATED} invalidated pages are kept, so that translations of other pages
+     * survive (a booting kernel patches its code many times a second while translations are being built);
+     * invalidateAll, or more invalidations than kept, drops every translation in flight.
+     */
     private long epoch;
+    private static final int INVALIDATED = 64;
+    private final long[] invalidated = new long[INVALIDATED];
 
     private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
-    private long failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
+    private long staleDrops, failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
     public X86Jit(X86Cpu cpu, Interpreter interp, TcgOptions options) {
         this.cpu = cpu;
@@ -109,15 +116,22 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     /**
-     * System mode: only links to code from the same (linear, host) pages as the source, which was checked
-     * when the chain was entered; anything else is looked up (and checked) each time.
+     * System mode: a link (to any page) is followed only while the target's linear pages still fetch from the
+     * host pages it was translated from. That is checked through the exec TLB once per TLB flush epoch and
+     * privilege view ({@code Paging.mapEpoch}), so following a link costs two compares.
      */
     @Override
-    public boolean mayLink(TranslatedBlock<X86Cpu> from, TranslatedBlock<X86Cpu> to) {
+    public boolean stillMapped(TranslatedBlock<X86Cpu> to) {
         if (!interp.physicalCodeKeys()) return true;
-        DecodedBlock f = ((X86Translation) from).entry, d = ((X86Translation) to).entry;
-        if (d.page != f.page || d.hostPage != f.hostPage) return false;
-        return d.lastPage == d.page || (d.lastPage == f.lastPage && d.hostLastPage == f.hostLastPage);
+        X86Translation t = (X86Translation) to;
+        long epoch = cpu.paging.mapEpoch;
+        Object view = cpu.mem;
+        if (t.mappedEpoch == epoch && t.mappedIn == view) return true;
+        DecodedBlock d = t.entry;
+        if (d == null || !interp.samePages(d)) return false;
+        t.mappedEpoch = epoch;
+        t.mappedIn = view;
+        return true;
     }
 
     @Override
@@ -220,8 +234,9 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
             }
             return null;
         }
-        if (b.job.epoch != epoch) {
+        if (b.job.epoch != epoch && stale(b)) {
             entry.hits = 0; // code was written or dropped meanwhile: the translation may be stale
+            staleDrops++;
             return null;
         }
         X86Translation t = b.t;
@@ -234,6 +249,15 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         return t;
     }
 
+    /** True if code the translation was made from may have been invalidated since its job was made. */
+    private boolean stale(Built b) {
+        if (epoch - b.job.epoch > INVALIDATED) return true;
+        for (long e = b.job.epoch; e != epoch; e++) {
+            if (b.t.coversPage(invalidated[(int) (e % INVALIDATED)])) return true;
+        }
+        return false;
+    }
+
     private static int codeSize(byte[] bytes) {
         for (MethodModel m : ClassFile.of().parse(bytes).methods()) {
             if (m.methodName().equalsString("run")) {
@@ -244,12 +268,13 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     public void invalidatePage(long page) {
+        invalidated[(int) (epoch % INVALIDATED)] = page;
         epoch++;
         cache.invalidatePage(page);
     }
 
     public void invalidateAll() {
-        epoch++;
+        epoch += INVALIDATED + 1;
         cache.clear();
     }
 
@@ -266,6 +291,6 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     public String stats() {
         return String.format("%d translations (%d insns (%d distinct), %d bytes of bytecode, %.1f ms: compile %.1f define %.1f), %d live, %d dropped",
                 translations, translatedInsns, distinct == null ? -1 : distinct.size(), bytecodeBytes, nanos / 1e6, compileNanos / 1e6, defineNanos / 1e6,
-                cache.size(), cache.dropped()) + (failures > 0 ? ", " + failures + " failed" : "");
+                cache.size(), cache.dropped()) + ", " + staleDrops + " stale" + (failures > 0 ? ", " + failures + " failed" : "");
     }
 }

@@ -16,6 +16,12 @@ public abstract class X86Translation extends TranslatedBlock<X86Cpu> {
     public final Insn[] insns;
     /** The decoded block this translation is entered from (cleared of its reference when dropped). */
     final DecodedBlock entry;
+    /**
+     * System mode: the Paging.mapEpoch and the TLB (privilege view) under which the entry's pages were last
+     * found to fetch from the host pages decoded from (X86Jit.stillMapped).
+     */
+    long mappedEpoch;
+    Object mappedIn;
 
     /** True if this translation was made from {@code b}'s code: the same entry and the same host pages. */
     public boolean decodedFrom(DecodedBlock b) {
