@@ -148,6 +148,12 @@ final class KvmUserCpu implements LinuxThread.Engine {
     public X86Exception run() {
         for (;;) {
             vcpu.clearKick();
+            if (vm.broken) {
+                // Between exits the X86Cpu holds the thread's state (the x87/SSE part once pulled).
+                syncFpu();
+                thread.fallBackToInterpreter("kvm: the page-table area is full");
+                return INTERRUPT;
+            }
             if (cpu.exitRequest) {
                 cpu.exitRequest = false;
                 return INTERRUPT;

@@ -353,16 +353,30 @@ final class KvmUserVm implements AddressSpace.Listener {
     void refreshPage(long va) {
         synchronized (as) { // the address space's lock first, as mapChanged is called with it
             synchronized (this) {
-                syncRange(va & ~(PAGE - 1), PAGE);
+                try {
+                    syncRange(va & ~(PAGE - 1), PAGE);
+                } catch (KvmException e) {
+                    broken = true;
+                }
             }
         }
         flushAll();
     }
 
+    /**
+     * The page-table area is full (pages of old trees are never reused): the vCPUs give their threads to the
+     * interpreter, which needs no tables.
+     */
+    volatile boolean broken;
+
     @Override
     public void mapChanged(long start, long len) {
         synchronized (this) {
-            syncRange(start, len);
+            try {
+                syncRange(start, len);
+            } catch (KvmException e) {
+                broken = true;
+            }
         }
         flushAll();
     }
