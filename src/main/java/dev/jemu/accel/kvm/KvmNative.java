@@ -55,123 +55,95 @@ final class KvmNative {
     static final int EINTR = 4, EAGAIN = 11, E2BIG = 7;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
 
-    private static final MethodHandle OPEN = Native.LINKER.downcallHandle(
-            Native.LIBC.find("open").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Native.CAPTURE_ERRNO);
-    private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
-    /** ioctl(fd, request, long): pointers are passed as their address. */
-    private static final MethodHandle IOCTL = Native.LINKER.downcallHandle(
-            Native.LIBC.find("ioctl").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Native.CAPTURE_ERRNO,
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MMAP = Native.downcall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
-    private static final MethodHandle MUNMAP = Native.downcall("munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
-    private static final MethodHandle STRERROR = Native.downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
-    private static final MethodHandle PTHREAD_SELF = Native.downcall("pthread_self", FunctionDescriptor.of(JAVA_LONG), false);
-    private static final MethodHandle PTHREAD_KILL = Native.downcall("pthread_kill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), false);
-    private static final MethodHandle SIGNAL = Native.downcall("signal",
-            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), false);
-    private static final MethodHandle SIGRTMIN = Native.downcall("__libc_current_sigrtmin",
-            FunctionDescriptor.of(JAVA_INT), false);
+    // Everything on the hot and set-up paths goes through raw system calls with the one downcall jemu links
+    // anyway (HostSyscall: libc's syscall(2)); a downcall of a new shape costs tens of milliseconds to link
+    // in a fresh JVM. Only the rare calls (strerror, installing the kick handler) link their own, lazily.
+    private static final int SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_IOCTL = 16, SYS_CLOSE = 3, SYS_GETPID = 39,
+            SYS_GETTID = 186, SYS_TGKILL = 234, SYS_OPENAT = 257, AT_FDCWD = -100;
 
-    /** The signal that kicks a vCPU thread out of KVM_RUN (QEMU's SIG_IPI); the JVM does not use real-time signals. */
-    static final int SIG_KICK;
+    private static long sys(long nr, long a, long b, long c, long d, long e, long f) {
+        return dev.jemu.user.linux.HostSyscall.call(nr, a, b, c, d, e, f);
+    }
 
-    static {
-        try {
-            SIG_KICK = (int) SIGRTMIN.invokeExact() + 7;
-            // The handler only has to exist so that the signal interrupts KVM_RUN (EINTR) instead of being
-            // discarded or killing the process: any async-signal-safe libc function taking an int will do.
-            MemorySegment handler = Native.LIBC.find("getpid").orElseThrow();
-            MemorySegment old = (MemorySegment) SIGNAL.invokeExact(SIG_KICK, handler);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+    /** The signal that kicks a vCPU thread out of KVM_RUN (QEMU's SIG_IPI); installed on first use. */
+    private static final class Kick {
+        static final int SIGNAL;
+
+        static {
+            try {
+                MethodHandle rtmin = Native.downcall("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT), false);
+                MethodHandle signal = Native.downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), false);
+                SIGNAL = (int) rtmin.invokeExact() + 7; // the JVM does not use real-time signals
+                // The handler only has to exist so that the signal interrupts KVM_RUN (EINTR) instead of being
+                // discarded or killing the process: any async-signal-safe libc function taking an int will do.
+                MemorySegment handler = Native.LIBC.find("getpid").orElseThrow();
+                MemorySegment old = (MemorySegment) signal.invokeExact(SIGNAL, handler);
+            } catch (Throwable t) {
+                throw Native.rethrow(t);
+            }
         }
+    }
+
+    /** Installs the kick signal's handler (before any vCPU thread may be kicked) and returns its number. */
+    static int sigKick() {
+        return Kick.SIGNAL;
     }
 
     /** Opens {@code path} read/write; returns the descriptor or -errno. */
     static int open(String path) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment cap = Native.newCapture(a);
-            int fd = (int) OPEN.invokeExact(cap, a.allocateFrom(path), O_RDWR | O_CLOEXEC);
-            return fd >= 0 ? fd : -Native.errno(cap);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+            return (int) sys(SYS_OPENAT, AT_FDCWD, a.allocateFrom(path).address(), O_RDWR | O_CLOEXEC, 0, 0, 0);
         }
     }
 
     static void close(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            int r = (int) CLOSE.invokeExact(Native.newCapture(a), fd);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        sys(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
     }
 
-    /** ioctl; returns its result, or -errno on failure (errno read from {@code cap}). */
+    /** ioctl; returns its result, or -errno on failure ({@code cap} is unused: kept for callers' shape). */
     static int ioctl(MemorySegment cap, int fd, long request, long arg) {
-        try {
-            int r = (int) IOCTL.invokeExact(cap, fd, request, arg);
-            return r >= 0 ? r : -Native.errno(cap);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return (int) sys(SYS_IOCTL, fd, request, arg, 0, 0, 0);
     }
 
-    /** ioctl with a fresh capture segment (setup calls, not the run loop). */
+    /** ioctl (setup calls and the run loop alike). */
     static int ioctl(int fd, long request, long arg) {
-        try (Arena a = Arena.ofConfined()) {
-            return ioctl(Native.newCapture(a), fd, request, arg);
-        }
+        return (int) sys(SYS_IOCTL, fd, request, arg, 0, 0, 0);
     }
 
     /** mmap(MAP_SHARED) of a descriptor (the vCPU's kvm_run page); -errno as an address is never returned: throws. */
     static MemorySegment mmapShared(int fd, long size) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cap = Native.newCapture(a);
-            MemorySegment p = (MemorySegment) MMAP.invokeExact(cap, MemorySegment.NULL, size,
-                    PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
-            if (p.address() == -1L) throw new KvmException("mmap of the vCPU's kvm_run", -Native.errno(cap));
-            return p.reinterpret(size);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        long p = sys(SYS_MMAP, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (p < 0 && p > -4096) throw new KvmException("mmap of the vCPU's kvm_run", (int) p);
+        return MemorySegment.ofAddress(p).reinterpret(size);
     }
 
     static void munmap(MemorySegment seg) {
-        try (Arena a = Arena.ofConfined()) {
-            int r = (int) MUNMAP.invokeExact(Native.newCapture(a), seg, seg.byteSize());
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        sys(SYS_MUNMAP, seg.address(), seg.byteSize(), 0, 0, 0, 0);
+    }
+
+    private static final class StrError {
+        static final MethodHandle STRERROR = Native.downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
     }
 
     /** The C library's text for an errno ("No such file or directory"). */
     static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) StrError.STRERROR.invokeExact(errno);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
     }
 
+    /** The calling thread's kernel id (what {@link #pthreadKill} signals). */
     static long pthreadSelf() {
-        try {
-            return (long) PTHREAD_SELF.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return sys(SYS_GETTID, 0, 0, 0, 0, 0, 0);
     }
 
+    private static final long PID = sys(SYS_GETPID, 0, 0, 0, 0, 0, 0);
+
+    /** Sends {@code sig} to the thread {@link #pthreadSelf} named. */
     static void pthreadKill(long thread, int sig) {
-        try {
-            int r = (int) PTHREAD_KILL.invokeExact(thread, sig);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        sys(SYS_TGKILL, PID, thread, sig, 0, 0, 0);
     }
 }

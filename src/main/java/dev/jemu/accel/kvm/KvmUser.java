@@ -128,6 +128,13 @@ public final class KvmUser {
 
     /** An open, working KVM, or the reason there is none (QEMU's text). */
     private static Object open() {
+        long t0 = System.nanoTime();
+        try {
+            Class.forName(KvmNative.class.getName());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // reported below by Kvm.open
+        }
+        if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: linking %d ms%n", (System.nanoTime() - t0) / 1000000);
         try {
             Kvm k = Kvm.open();
             try {

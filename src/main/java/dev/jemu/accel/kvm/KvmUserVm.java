@@ -209,7 +209,8 @@ final class KvmUserVm implements AddressSpace.Listener {
         return KBASE + BLOCKS + b * BLOCK_SIZE;
     }
 
-    static final long KSTUB_US = Long.getLong("jemu.kvm.us", 4);
+    /** US for the private area (see buildPrivate). */
+    private static final long KSTUB_US = US;
 
     private long allocPt() {
         if (ptNext + PAGE > PRIVATE_SIZE) throw new KvmException("user-mode page tables need more than 1 GiB");

@@ -87,7 +87,7 @@ public final class KvmVcpu implements AutoCloseable {
     public void kick() {
         run.set(JAVA_BYTE, RUN_IMMEDIATE_EXIT, (byte) 1);
         long t = thread;
-        if (t != 0) KvmNative.pthreadKill(t, KvmNative.SIG_KICK);
+        if (t != 0) KvmNative.pthreadKill(t, KvmNative.sigKick());
     }
 
     /** Another host thread will run this vCPU from now on (kicks must go to it). */
