@@ -93,7 +93,12 @@ public final class Interpreter {
             }
             if (jit != null) {
                 X86Translation t = b.code;
-                if (t != null && t.valid && t.mode == X86Jit.mode(c)) {
+                if (t == null || !t.valid || t.mode != X86Jit.mode(c)) {
+                    // a translation made now (not in the background) runs at once: the time it took to build
+                    // must not let a timer interrupt in before the block's first instruction
+                    t = ++b.hits >= hotness ? jit.translate(b) : null;
+                }
+                if (t != null) {
                     X86Exception e = jit.execute(t);
                     if (e != null) {
                         current = jit.faultingInsn();
@@ -102,7 +107,6 @@ public final class Interpreter {
                     }
                     continue;
                 }
-                if (++b.hits >= hotness && jit.translate(b) != null) continue;
             }
             Insn[] is = b.insns;
             running = b;
