@@ -5,6 +5,7 @@ import dev.jemu.cli.ToolError;
 import dev.jemu.memory.SoftMmu;
 import dev.jemu.target.x86.CpuModel;
 import dev.jemu.target.x86.X86Cpu;
+import dev.jemu.tcg.TcgOptions;
 import dev.jemu.util.Log;
 
 import java.io.IOException;
@@ -86,7 +87,18 @@ public final class UserMain {
                         System.out.print(dev.jemu.accel.kvm.KvmUser.help());
                         return 0;
                     }
-                    accels.add(v.split(",")[0]);
+                    String[] parts = v.split(",");
+                    for (int j = 1; j < parts.length; j++) {
+                        // tcg's jit=off|on|all (jemu's own) chooses interpreter only, hot code translated, everything
+                        String[] kv = parts[j].split("=", 2);
+                        if (!parts[0].equals("tcg") || !kv[0].equals("jit")) {
+                            throw new ToolError("-accel " + v + ": Property '" + parts[0] + "-accel." + kv[0] + "' not found");
+                        }
+                        TcgOptions.Mode m = TcgOptions.parseMode(kv.length > 1 ? kv[1] : "");
+                        if (m == null) throw new ToolError("-accel " + v + ": Parameter 'jit' expects 'off', 'on' or 'all'");
+                        TcgOptions.configure(m);
+                    }
+                    accels.add(parts[0]);
                 }
                 case "singlestep", "one-insn-per-tb" -> { }
                 case "g" -> throw new ToolError("-g: the gdb stub is not supported by jemu");
@@ -164,7 +176,8 @@ public final class UserMain {
                 + "-L path           set the elf interpreter prefix to 'path'\n"
                 + "-cpu model        select CPU (-cpu help for list)\n"
                 + "-accel name       run guest code with this accelerator: tcg (default) or kvm;\n"
-                + "                  repeat or use kvm:tcg to fall back (-accel help for list)\n"
+                + "                  repeat or use kvm:tcg to fall back (-accel help for list);\n"
+                + "                  tcg,jit=off|on|all: interpret only, translate hot code, translate all\n"
                 + "-E var=value      sets targets environment variable\n"
                 + "-U var            unsets targets environment variable\n"
                 + "-0 argv0          forces target process argv[0] to be 'argv0'\n"
