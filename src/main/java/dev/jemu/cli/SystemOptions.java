@@ -1,6 +1,8 @@
 package dev.jemu.cli;
 
 import dev.jemu.Main;
+import dev.jemu.accel.Accelerators;
+import dev.jemu.accel.kvm.Kvm;
 import dev.jemu.machine.MachineConfig;
 import dev.jemu.tcg.TcgOptions;
 import dev.jemu.util.Log;
@@ -315,19 +317,12 @@ public final class SystemOptions {
     }
 
     /** Accelerators jemu knows of but cannot offer on Linux, and the host each needs. */
-    private static final Map<String, String> FOREIGN_ACCELS = Map.of(
-            "hvf", "macOS (Hypervisor.framework)",
-            "whpx", "Windows (Windows Hypervisor Platform)",
-            "haxm", "Windows or macOS with Intel HAXM",
-            "nvmm", "NetBSD (NVMM)",
-            "xen", "a Xen dom0 (jemu has no Xen support)");
-
     /** -accel NAME[,prop=value...] or -accel help. */
     private void accelOption(String v) {
         KeyValues kv = KeyValues.parse(v, "accel");
         String name = kv.implied();
         if ("help".equals(name) || "?".equals(name)) {
-            out.print(acceleratorHelp());
+            out.print(Accelerators.help());
             throw new EarlyExit(0);
         }
         if (name == null) throw err("accel", v, "Parameter 'accel' is missing");
@@ -353,11 +348,6 @@ public final class SystemOptions {
         accelTries.add(new String[] {name, "-accel " + v + ": "});
     }
 
-    /** -accel help: QEMU's listing; kvm is listed when this host can use it. */
-    static String acceleratorHelp() {
-        return "Accelerators supported in QEMU binary:\ntcg\n" + (dev.jemu.accel.kvm.Kvm.unavailableReason() == null ? "kvm\n" : "");
-    }
-
     /**
      * The first accelerator of the list that works here, as QEMU's configure_accelerators tries them: each
      * failure is printed and the next one tried ("falling back to tcg"); the last failure is the error.
@@ -367,28 +357,9 @@ public final class SystemOptions {
             throw new ToolError("The -accel and \"-machine accel=\" options are incompatible");
         }
         if (accelTries.isEmpty()) return "tcg";
-        String failure = null;
-        for (int i = 0; i < accelTries.size(); i++) {
-            String name = accelTries.get(i)[0], prefix = accelTries.get(i)[1];
-            String problem;
-            if (name.equals("tcg")) {
-                problem = null;
-            } else if (name.equals("kvm")) {
-                problem = dev.jemu.accel.kvm.Kvm.unavailableReason();
-            } else if (FOREIGN_ACCELS.containsKey(name)) {
-                problem = "accelerator " + name + " is not available on this host: it needs " + FOREIGN_ACCELS.get(name);
-            } else {
-                problem = "invalid accelerator " + name;
-            }
-            if (problem == null) {
-                if (failure != null) System.err.println(tool + ": falling back to " + name);
-                return name;
-            }
-            failure = prefix + problem;
-            if (i == accelTries.size() - 1) throw new ToolError(failure);
-            System.err.println(tool + ": " + failure);
-        }
-        throw new ToolError("no accelerator found");
+        List<Accelerators.Try> tries = new ArrayList<>();
+        for (String[] t : accelTries) tries.add(new Accelerators.Try(t[0], t[1]));
+        return Accelerators.choose(tool, tries, name -> Accelerators.problem(name, Kvm::unavailableReason));
     }
 
     private boolean bootMenu, bootStrict;

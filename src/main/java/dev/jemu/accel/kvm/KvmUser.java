@@ -1,12 +1,12 @@
 package dev.jemu.accel.kvm;
 
-import dev.jemu.cli.ToolError;
+import dev.jemu.accel.Accelerators;
+
 import dev.jemu.target.x86.CpuModel;
 import dev.jemu.user.linux.LinuxThread;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The user-mode accelerator: {@code jemu-x86_64 -accel kvm PROGRAM} runs the program's code at CPL 3 in a KVM
@@ -74,39 +74,17 @@ public final class KvmUser {
     }
 
     private static void configure0(String tool, List<String> tries, CpuModel model, boolean hostCpu, boolean is64) {
-        List<String> names = new ArrayList<>();
-        for (String t : tries) for (String n : t.split(":")) if (!n.isEmpty()) names.add(n);
-        String failure = null;
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i), problem;
-            KvmUser accel = null;
-            if (name.equals("tcg")) {
-                problem = null;
-            } else if (name.equals("kvm")) {
-                Object k = opened();
-                if (k instanceof Kvm kvm) {
-                    accel = new KvmUser(tool, kvm, model, hostCpu);
-                    problem = null;
-                } else {
-                    problem = (String) k;
-                }
-            } else if (FOREIGN.containsKey(name)) {
-                problem = "accelerator " + name + " is not available on this host: it needs " + FOREIGN.get(name);
-            } else {
-                problem = "invalid accelerator " + name;
-            }
-            if (problem == null) {
-                if (failure != null) System.err.println(tool + ": falling back to " + name);
-                if (accel != null && is64) {
-                    KvmUser a = accel;
-                    LinuxThread.engineFactory = a::engineFor;
-                }
-                return;
-            }
-            failure = "-accel " + name + ": " + problem;
-            if (i == names.size() - 1) throw new ToolError(failure);
-            System.err.println(tool + ": " + failure);
-        }
+        List<Accelerators.Try> names = new ArrayList<>();
+        for (String t : tries) for (String n : t.split(":")) if (!n.isEmpty()) names.add(new Accelerators.Try(n, "-accel " + n + ": "));
+        if (names.isEmpty()) return;
+        KvmUser[] made = new KvmUser[1];
+        String chosen = Accelerators.choose(tool, names, name -> Accelerators.problem(name, () -> {
+            Object k = opened();
+            if (!(k instanceof Kvm kvm)) return (String) k;
+            made[0] = new KvmUser(tool, kvm, model, hostCpu);
+            return null;
+        }));
+        if (chosen.equals("kvm") && is64) LinuxThread.engineFactory = made[0]::engineFor;
     }
 
     private static volatile java.util.concurrent.FutureTask<Object> opening;
@@ -163,18 +141,6 @@ public final class KvmUser {
     }
 
     /** Accelerators jemu knows of but cannot offer on Linux, and the host each needs. */
-    private static final Map<String, String> FOREIGN = Map.of(
-            "hvf", "macOS (Hypervisor.framework)",
-            "whpx", "Windows (Windows Hypervisor Platform)",
-            "haxm", "Windows or macOS with Intel HAXM",
-            "nvmm", "NetBSD (NVMM)",
-            "xen", "a Xen dom0 (jemu has no Xen support)");
-
-    /** -accel help. */
-    public static String help() {
-        return "Accelerators supported in QEMU binary:\ntcg\n" + (Kvm.unavailableReason() == null ? "kvm\n" : "");
-    }
-
     /** A vCPU for {@code t}, or null (the interpreter runs it) when KVM cannot give one. */
     private LinuxThread.Engine engineFor(LinuxThread t) {
         if (!t.proc.is64()) return null;

@@ -237,13 +237,7 @@ final class KvmUserCpu implements LinuxThread.Engine {
             case KvmVcpu.EXIT_INTR -> {
                 vcpu.getRegs();
                 long rip = vcpu.reg(KvmVcpu.RIP);
-                if (rip >= 0 && rip < USER_TOP) {
-                    // Stopped in guest code: its registers are the thread's now.
-                    getGprs();
-                    cpu.rip = rip;
-                    setFlags(vcpu.reg(KvmVcpu.RFLAGS));
-                    return INTERRUPT;
-                }
+                if (takeUserState(rip)) return INTERRUPT; // stopped in guest code: its registers are the thread's now
                 long off = rip - stub;
                 if (off == KvmUserStub.IRETQ) return INTERRUPT; // nothing ran: the X86Cpu is current
                 // Between an entry to CPL 0 and its OUT: serve it as the OUT would have been.
@@ -324,16 +318,23 @@ final class KvmUserCpu implements LinuxThread.Engine {
         return hasErr ? X86Exception.fault(v, err) : X86Exception.fault(v);
     }
 
+    /**
+     * If the vCPU (registers just read) stopped at {@code rip} in the program's code, copies its registers, RIP
+     * and flags to the thread's X86Cpu and returns true; false if it stopped in the CPL-0 stub.
+     */
+    private boolean takeUserState(long rip) {
+        if (rip < 0 || rip >= USER_TOP) return false;
+        getGprs();
+        cpu.rip = rip;
+        setFlags(vcpu.reg(KvmVcpu.RFLAGS));
+        return true;
+    }
+
     /** An exit the accelerator does not handle: the interpreter takes the thread over if its state is known. */
     private X86Exception unexpected(String what) {
         vcpu.getRegs();
-        long rip = vcpu.reg(KvmVcpu.RIP);
-        if (rip >= 0 && rip < USER_TOP) {
-            getGprs();
-            cpu.rip = rip;
-            setFlags(vcpu.reg(KvmVcpu.RFLAGS));
-        }
-        // else: the X86Cpu still holds the state of the last entry or exit, the best there is
+        takeUserState(vcpu.reg(KvmVcpu.RIP));
+        // if it was not in guest code, the X86Cpu still holds the state of the last entry or exit, the best there is
         syncFpu();
         thread.fallBackToInterpreter("kvm: " + what);
         return INTERRUPT;

@@ -84,7 +84,7 @@ public final class UserMain {
                 case "accel" -> {
                     String v = arg(tool, args, ++k, a);
                     if (v.equals("help") || v.equals("?")) {
-                        System.out.print(dev.jemu.accel.kvm.KvmUser.help());
+                        System.out.print(dev.jemu.accel.Accelerators.help());
                         return 0;
                     }
                     String[] parts = v.split(",");
