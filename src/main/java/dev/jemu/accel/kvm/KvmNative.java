@@ -56,13 +56,13 @@ final class KvmNative {
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
 
     // Everything on the hot and set-up paths goes through raw system calls with the one downcall jemu links
-    // anyway (HostSyscall: libc's syscall(2)); a downcall of a new shape costs tens of milliseconds to link
+    // anyway (Native.syscall: libc's syscall(2)); a downcall of a new shape costs tens of milliseconds to link
     // in a fresh JVM. Only the rare calls (strerror, installing the kick handler) link their own, lazily.
     private static final int SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_IOCTL = 16, SYS_CLOSE = 3, SYS_GETPID = 39,
             SYS_GETTID = 186, SYS_TGKILL = 234, SYS_OPENAT = 257, AT_FDCWD = -100;
 
     private static long sys(long nr, long a, long b, long c, long d, long e, long f) {
-        return dev.jemu.user.linux.HostSyscall.call(nr, a, b, c, d, e, f);
+        return Native.syscall(nr, a, b, c, d, e, f);
     }
 
     /** The signal that kicks a vCPU thread out of KVM_RUN (QEMU's SIG_IPI); installed on first use. */

@@ -28,13 +28,14 @@ final class Usage {
      * its startup.
      */
     private static long[] hostThreadTimes(int tid) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment ts = a.allocate(16, 8);
-            long total = cpuClock((~tid << 3) | 6, ts), user = cpuClock((~tid << 3) | 5, ts);
-            if (total < 0 || user < 0) return new long[2];
-            return new long[] {user, Math.max(0, total - user)};
-        }
+        MemorySegment ts = TIMESPEC.get();
+        long total = cpuClock((~tid << 3) | 6, ts), user = cpuClock((~tid << 3) | 5, ts);
+        if (total < 0 || user < 0) return new long[2];
+        return new long[] {user, Math.max(0, total - user)};
     }
+
+    /** A timespec per host thread: programs may read their CPU clock in a loop. */
+    private static final ThreadLocal<MemorySegment> TIMESPEC = ThreadLocal.withInitial(() -> Arena.global().allocate(16, 8));
 
     private static long cpuClock(int clockId, MemorySegment ts) {
         if (HostSyscall.call(Nr.CLOCK_GETTIME, clockId, ts.address()) < 0) return -1;
