@@ -39,6 +39,9 @@ int main(int argc, char **argv) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_chld;
+    /* SA_RESTART: a SIGCHLD arriving late (CLD_CONTINUED is posted asynchronously) must not make a later
+       blocking waitpid fail with EINTR, or the output would depend on scheduling. */
+    sa.sa_flags = SA_RESTART;
     sigaction(SIGCHLD, &sa, NULL);
 
     /* fork + pipe: the child writes, the parent reads to EOF */
