@@ -24,6 +24,12 @@ public final class DecodedBlock {
     public int hits;
     /** The next block in its {@link DecodedBlocks} bucket. */
     DecodedBlock nextInBucket;
+    /**
+     * System mode: the paging {@code mapEpoch} and TLB (privilege view) in which the interpreter last found
+     * the block's linear pages still fetching from its host pages; while both are unchanged it needs no check.
+     */
+    long mappedEpoch = -1;
+    Object mappedIn;
     /** The translation entered at this block, if any. */
     public X86Translation code;
 

@@ -15,7 +15,9 @@ import dev.jemu.target.x86.tcg.X86Translation;
  * <p>Blocks remember the host pages they were decoded from, and invalidation ({@link #invalidatePage}) is by
  * host page. In system mode (paging: {@link #setPhysicalCodeKeys}) a cached block is used only while its
  * linear pages still translate to those host pages, so CR3 switches and virtual aliases never run stale code;
- * user mode, where host pages are the linear pages, skips that check.
+ * that is checked through the exec TLB once per TLB-flush epoch ({@code Paging.mapEpoch}) and privilege
+ * view, as translated code checks its links, so a lookup usually costs two compares. User mode, where host
+ * pages are the linear pages, skips the check.
  */
 public final class Interpreter {
     public static final int MAX_INSNS = 64;
@@ -25,7 +27,7 @@ public final class Interpreter {
     private final Decoder decoder;
     private final DecodedBlock[] cache = new DecodedBlock[CACHE_SIZE];
     private final DecodedBlocks blocks = new DecodedBlocks();
-    private final java.util.function.Predicate<DecodedBlock> samePages = this::samePages;
+    private final java.util.function.Predicate<DecodedBlock> stillMapped = this::stillMapped;
     private static final java.util.function.Predicate<DecodedBlock> ANY = b -> true;
     private final Insn[] scratch = new Insn[MAX_INSNS];
     /** The translator, or null when translation is off. */
@@ -94,6 +96,13 @@ public final class Interpreter {
             if (jit != null) {
                 X86Translation t = b.code;
                 if (t == null || !t.valid || t.mode != X86Jit.mode(c)) {
+                    if (t != null && !t.valid) {
+                        // its translation was dropped (code written on another page it covered): count afresh,
+                        // as for a new block (an entry's count stays parked below zero while it has a
+                        // translation, and would never reach the threshold again)
+                        b.code = null;
+                        if (b.hits < 0) b.hits = 0;
+                    }
                     // a translation made now (not in the background) runs at once: the time it took to build
                     // must not let a timer interrupt in before the block's first instruction
                     t = ++b.hits >= hotness ? jit.translate(b) : null;
@@ -151,8 +160,8 @@ public final class Interpreter {
         int idx = slot(rip);
         DecodedBlock b = cache[idx];
         if (b != null && b.rip == rip && b.csBase == csBase && b.codeBits == cpu.codeBits
-                && (!physicalKeys || samePages(b))) return b;
-        b = blocks.find(rip, csBase, cpu.codeBits, physicalKeys ? samePages : ANY);
+                && (!physicalKeys || stillMapped(b))) return b;
+        b = blocks.find(rip, csBase, cpu.codeBits, physicalKeys ? stillMapped : ANY);
         if (b == null) {
             b = decodeBlock(rip, csBase);
             if (jit != null) {
@@ -167,6 +176,20 @@ public final class Interpreter {
 
     private static int slot(long rip) {
         return (int) (rip ^ (rip >>> CACHE_BITS)) & (CACHE_SIZE - 1);
+    }
+
+    /**
+     * System mode: {@link #samePages}, remembered for the current TLB-flush epoch and privilege view (cached
+     * translations change only through flushes, which advance the epoch).
+     */
+    private boolean stillMapped(DecodedBlock b) {
+        long epoch = cpu.paging.mapEpoch;
+        SoftMmu view = cpu.mem;
+        if (b.mappedEpoch == epoch && b.mappedIn == view) return true;
+        if (!samePages(b)) return false;
+        b.mappedEpoch = epoch;
+        b.mappedIn = view;
+        return true;
     }
 
     /** True if the block's linear pages still fetch from the host pages it was decoded from. */
