@@ -66,24 +66,55 @@ final class KvmUserVm implements AddressSpace.Listener {
     /** vCPUs made and not yet released (the VM lives while there are any). */
     private int pending;
 
-    private KvmUserVm(Kvm kvm, AddressSpace as, CpuidTable cpuid) {
+    private KvmUserVm(Kvm kvm, AddressSpace as, CpuidTable cpuid, Prepared p) {
         this.kvm = kvm;
         this.as = as;
         this.cpuid = cpuid;
-        this.vm = kvm.createVm();
-        this.priv = Native.mmapAnonymous(PRIVATE_SIZE);
-        vm.setMemoryRegion(0, false, 0, PRIVATE_SIZE, priv.address());
+        if (p == null) p = prepare(kvm);
+        this.vm = p.vm;
+        this.priv = p.priv;
         buildPrivate();
     }
 
+    /** A new VM with its private slot, not yet tied to an address space. */
+    record Prepared(KvmVm vm, MemorySegment priv) {
+        void close() {
+            vm.close();
+            Native.munmap(priv);
+        }
+    }
+
     /**
-     * The VM of {@code as}, made on first use and shared by every thread on it; null (with the reason in
-     * {@code why[0]}) if KVM cannot give one.
+     * Makes a VM and its private slot: the kernel's part of a new VM (a memory-slot change waits for an SRCU
+     * grace period), which start-up does on another thread while the program loads ({@link KvmUser#prepare}).
      */
-    static synchronized KvmUserVm attach(AddressSpace as, CpuidTable cpuid, Kvm kvm) {
+    static Prepared prepare(Kvm kvm) {
+        KvmVm vm = kvm.createVm();
+        MemorySegment priv;
+        try {
+            priv = Native.mmapAnonymous(PRIVATE_SIZE);
+        } catch (RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+        try {
+            vm.setMemoryRegion(0, false, 0, PRIVATE_SIZE, priv.address());
+        } catch (RuntimeException e) {
+            vm.close();
+            Native.munmap(priv);
+            throw e;
+        }
+        return new Prepared(vm, priv);
+    }
+
+    /**
+     * The VM of {@code as}, made on first use (from {@code ready} if not null, else afresh) and shared by every
+     * thread on it. Throws {@link KvmException} if KVM cannot give one.
+     */
+    static synchronized KvmUserVm attach(AddressSpace as, CpuidTable cpuid, Kvm kvm, java.util.function.Supplier<Prepared> ready) {
         KvmUserVm v = vms.get(as);
         if (v == null) {
-            v = new KvmUserVm(kvm, as, cpuid);
+            v = new KvmUserVm(kvm, as, cpuid, ready == null ? null : ready.get());
             vms.put(as, v);
             synchronized (as) {
                 as.addListener(v);
