@@ -172,8 +172,9 @@ public final class KvmUser {
         try {
             long t0 = System.nanoTime();
             KvmUserVm vm = KvmUserVm.attach(t.proc.mm, cpuid, kvm, KvmUser::takeSpare);
+            long t1 = System.nanoTime();
             KvmUserCpu c = new KvmUserCpu(this, t, vm);
-            if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: engine %d ms%n", (System.nanoTime() - t0) / 1000000);
+            if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: engine %d us (vm %d us)%n", (System.nanoTime() - t0) / 1000, (t1 - t0) / 1000);
             return c;
         } catch (KvmException e) {
             if (System.getenv("JEMU_DEBUG") != null || t.proc.kernel.log.on(dev.jemu.util.Log.Item.INT)) {
