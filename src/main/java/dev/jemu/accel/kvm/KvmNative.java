@@ -59,9 +59,7 @@ final class KvmNative {
     // anyway (Native.syscall: libc's syscall(2)); a downcall of a new shape costs tens of milliseconds to link
     // in a fresh JVM. Only the rare calls (strerror, installing the kick handler) link their own, lazily.
     private static final int SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_IOCTL = 16, SYS_CLOSE = 3, SYS_GETPID = 39,
-            SYS_GETTID = 186, SYS_TGKILL = 234, SYS_OPENAT = 257, AT_FDCWD = -100, SYS_RT_SIGACTION = 13;
-    private static final int SIGSEGV = 11;
-    private static final long SA_RESTART = 0x10000000L, SA_RESTORER = 0x04000000L;
+            SYS_GETTID = 186, SYS_TGKILL = 234, SYS_OPENAT = 257, AT_FDCWD = -100;
 
     private static long sys(long nr, long a, long b, long c, long d, long e, long f) {
         return Native.syscall(nr, a, b, c, d, e, f);
@@ -72,34 +70,13 @@ final class KvmNative {
 
     /** The signal that kicks a vCPU thread out of KVM_RUN (QEMU's SIG_IPI); its handler installed on first use. */
     private static final class Kick {
-        // The handler only has to exist so that the signal interrupts KVM_RUN (EINTR) instead of being
-        // discarded or killing the process: any async-signal-safe libc function taking an int will do.
-        // Installed with the raw rt_sigaction (no downcall of a new shape to link, tens of milliseconds of
-        // a cold JVM), with the restorer libc gave the JVM's own SIGSEGV handler, which x86-64 requires.
-        static final boolean INSTALLED = viaRawCall() || viaLibc();
+        // The handler only has to exist so that the signal interrupts KVM_RUN instead of being discarded or
+        // killing the process.
+        static final boolean INSTALLED = install();
 
-        private static boolean viaRawCall() {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment act = a.allocate(32, 8), old = a.allocate(32, 8);
-                long r = sys(SYS_RT_SIGACTION, SIGSEGV, 0, old.address(), 8, 0, 0);
-                if (r < 0 || (old.get(JAVA_LONG, 8) & SA_RESTORER) == 0) return false;
-                act.set(JAVA_LONG, 0, Native.LIBC.find("getpid").orElseThrow().address());
-                act.set(JAVA_LONG, 8, SA_RESTORER | SA_RESTART);
-                act.set(JAVA_LONG, 16, old.get(JAVA_LONG, 16));
-                act.set(JAVA_LONG, 24, 0);
-                return sys(SYS_RT_SIGACTION, KICK_SIGNAL, act.address(), 0, 8, 0, 0) == 0;
-            }
-        }
-
-        /** libc's signal(), which adds the restorer itself. */
-        private static boolean viaLibc() {
-            try {
-                MethodHandle signal = Native.downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), false);
-                MemorySegment old = (MemorySegment) signal.invokeExact(KICK_SIGNAL, Native.LIBC.find("getpid").orElseThrow());
-                return true;
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
-            }
+        private static boolean install() {
+            Native.installNoopHandler(KICK_SIGNAL, true);
+            return true;
         }
     }
 

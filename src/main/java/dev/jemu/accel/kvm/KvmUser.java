@@ -122,7 +122,6 @@ public final class KvmUser {
                 k.supportedCpuid();
                 KvmNative.sigKick();
                 for (String c : WARM) Class.forName(KvmUser.class.getPackageName() + "." + c);
-                warmLinux();
                 return k;
             } catch (KvmException e) {
                 KvmUserVm.Prepared p = takeSpare();
@@ -142,18 +141,6 @@ public final class KvmUser {
     /** Classes the first vCPU needs, loaded on the opening thread while the main thread loads the program. */
     private static final String[] WARM = {"KvmUserVm", "KvmUserCpu", "KvmVcpu", "KvmUserFpu", "KvmUserStub",
             "KvmLayouts", "KvmState", "CpuidTable"};
-
-    /**
-     * The Linux layer's host-signal class links a libc downcall when it is initialized (tens of milliseconds of
-     * a cold JVM, on the main thread just before the program starts): initialized here instead, in parallel.
-     */
-    private static void warmLinux() {
-        try {
-            Class.forName("dev.jemu.user.linux.HostInterrupt");
-        } catch (ClassNotFoundException | LinkageError e) {
-            // only a start-up optimisation
-        }
-    }
 
     /** The VM {@link #open} made ahead, until the first address space takes it. */
     private static KvmUserVm.Prepared spare;
