@@ -64,6 +64,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private static final int INVALIDATED = 64;
     private final long[] invalidated = new long[INVALIDATED];
 
+    private final List<X86Translation> all = new java.util.ArrayList<>();
     private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
     private long staleDrops, failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
@@ -75,6 +76,15 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         this.cache = new CodeCache<>(options.maxBlocks(), t -> {
             if (t.entry.code == t) t.entry.code = null;
         });
+        if (JitProfile.ON) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                List<X86Translation> l = new java.util.ArrayList<>(all);
+                l.sort((a, b) -> Long.compare(b.runs, a.runs));
+                for (X86Translation t : l.subList(0, Math.min(25, l.size()))) {
+                    System.err.printf("  %10d runs  %x  %d insns  %d exits%n", t.runs, t.pc, t.insns.length, t.links.length);
+                }
+            }));
+        }
         if (Boolean.getBoolean("jemu.jit.stats")) {
             long tid = Thread.currentThread().threadId();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.printf("jit: %s; vCPU thread %.2f s CPU%n",
@@ -241,6 +251,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         }
         X86Translation t = b.t;
         cache.put(t);
+        if (JitProfile.ON) all.add(t);
         entry.code = t;
         translations++;
         translatedInsns += b.region.insns.length;
