@@ -206,7 +206,7 @@ final class RandomProgram {
         List<String> ops = new ArrayList<>();
         for (int o = 0; o < f.operands().size(); o++) {
             String s = f.operands().get(o);
-            boolean dest = o == 0;
+            boolean dest = o == 0 || m.equals("XCHG") || m.equals("XADD"); // (these write both operands)
             switch (s) {
                 case "Eb" -> ops.add(mem ? "byte " + memOperand() : reg(dest ? dstReg8(legacy8) : srcReg8(legacy8), 1, legacy8));
                 case "Ev" -> ops.add(mem ? sizeName(size) + " " + memOperand() : reg(dest ? dstReg() : srcReg(), size, false));
