@@ -61,6 +61,12 @@ abstract class Emitter {
 
     /** The mode translated for: 64-bit linear addresses (else they wrap at 4 GiB), stack size in bytes. */
     final boolean longMode;
+    /**
+     * Memory accesses get the TLB hit path inline (else a MemOps call each): for hot code. Translating
+     * everything at first execution (jit=all, a test mode) keeps the calls: most of that code runs a few
+     * times, and five times the bytecode per access made a translate-everything boot a tenth slower.
+     */
+    boolean inlineTlb = true;
     final int stackSize;
     /** liveAfter[k]: the flags after instruction k may be looked at (see Translator.liveness). */
     boolean[] liveAfter;
@@ -290,7 +296,7 @@ abstract class Emitter {
 
     /** Stack: address → value (zero-extended): the TLB hit path inline, else {@link MemOps}. */
     void load(int size) {
-        if (!MemOps.RAW) {
+        if (!MemOps.RAW || !inlineTlb) {
             loadCall(size);
             return;
         }
@@ -317,7 +323,7 @@ abstract class Emitter {
 
     /** Stack: address, value → (stored): the TLB hit path inline, else {@link MemOps}. */
     void store(int size) {
-        if (!MemOps.RAW) {
+        if (!MemOps.RAW || !inlineTlb) {
             storeCall(size);
             return;
         }

@@ -160,7 +160,8 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     /** What building a translation needs, fixed on the vCPU thread. */
-    private record Job(DecodedBlock entry, Region region, int mode, boolean longMode, int stackSize, long epoch) {}
+    private record Job(DecodedBlock entry, Region region, int mode, boolean longMode, int stackSize, long epoch,
+                       boolean inlineTlb) {}
 
     /** A built translation (or why it failed), with the cost of building it. */
     private record Built(Job job, X86Translation t, Region region, int bytes, long compileNanos, long defineNanos,
@@ -173,7 +174,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     public X86Translation translate(DecodedBlock entry) {
         long t0 = System.nanoTime();
         Region region = Region.collect(interp, cpu, entry, MAX_BLOCKS, MAX_INSNS, minHits);
-        Job job = new Job(entry, region, mode(cpu), cpu.longMode, cpu.stackSize, epoch);
+        Job job = new Job(entry, region, mode(cpu), cpu.longMode, cpu.stackSize, epoch, minHits > 0);
         long collect = System.nanoTime() - t0;
         nanos += collect;
         if (!background) return install(build(job));
@@ -203,6 +204,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         try {
             for (;;) {
                 Translator tr = new Translator(region, job.longMode, job.stackSize);
+                tr.inlineTlb = job.inlineTlb;
                 String simple = "X86Block" + NAMES.incrementAndGet();
                 ClassDesc name = ClassDesc.of("dev.jemu.target.x86.tcg." + simple);
                 long c0 = System.nanoTime();
