@@ -88,6 +88,44 @@ public final class Native {
         if (r != 0) seg.asSlice(offset, length).fill((byte) 0);
     }
 
+    private static final long SYS_RT_SIGACTION = 13, SIGSEGV = 11;
+    private static final long SA_RESTART = 0x10000000L, SA_RESTORER = 0x04000000L;
+
+    /**
+     * Gives host signal {@code sig} a handler that does nothing (libc's getpid), so that sending it to a thread
+     * only breaks a blocking system call (EINTR, or KVM_RUN's exit) instead of being ignored or killing us.
+     * With the raw rt_sigaction where possible: a libc downcall of a new shape costs a cold JVM tens of
+     * milliseconds to link. x86-64 requires a restorer; libc's (the one it gave the JVM's own SIGSEGV handler)
+     * serves every signal. Without one, libc's sigaction installs it.
+     */
+    public static void installNoopHandler(int sig, boolean restart) {
+        long handler = LIBC.find("getpid").orElseThrow().address();
+        long flags = restart ? SA_RESTART : 0;
+        try (Arena a = Arena.ofConfined()) {
+            // the kernel's struct sigaction: handler, flags, restorer, mask (8 bytes)
+            MemorySegment act = a.allocate(32, 8), old = a.allocate(32, 8);
+            long r = syscall(SYS_RT_SIGACTION, SIGSEGV, 0, old.address(), 8, 0, 0);
+            if (r == 0 && (old.get(JAVA_LONG, 8) & SA_RESTORER) != 0) {
+                act.set(JAVA_LONG, 0, handler);
+                act.set(JAVA_LONG, 8, flags | SA_RESTORER);
+                act.set(JAVA_LONG, 16, old.get(JAVA_LONG, 16));
+                act.set(JAVA_LONG, 24, 0);
+                if (syscall(SYS_RT_SIGACTION, sig, act.address(), 0, 8, 0, 0) == 0) return;
+            }
+            // glibc's struct sigaction: handler, sa_mask[128], sa_flags, sa_restorer
+            MemorySegment gact = a.allocate(152, 8);
+            gact.set(JAVA_LONG, 0, handler);
+            gact.set(ValueLayout.JAVA_INT, 136, (int) flags);
+            MethodHandle sigaction = downcall("sigaction", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), false);
+            if ((int) sigaction.invokeExact(sig, gact, MemorySegment.NULL) != 0) {
+                throw new IllegalStateException("sigaction(" + sig + ") failed");
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Error e) throw e;

@@ -65,28 +65,25 @@ final class KvmNative {
         return Native.syscall(nr, a, b, c, d, e, f);
     }
 
-    /** The signal that kicks a vCPU thread out of KVM_RUN (QEMU's SIG_IPI); installed on first use. */
-    private static final class Kick {
-        static final int SIGNAL;
+    /** SIGRTMIN+7 in glibc's numbering (34 + 7): the JVM does not use real-time signals. */
+    private static final int KICK_SIGNAL = 41;
 
-        static {
-            try {
-                MethodHandle rtmin = Native.downcall("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT), false);
-                MethodHandle signal = Native.downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), false);
-                SIGNAL = (int) rtmin.invokeExact() + 7; // the JVM does not use real-time signals
-                // The handler only has to exist so that the signal interrupts KVM_RUN (EINTR) instead of being
-                // discarded or killing the process: any async-signal-safe libc function taking an int will do.
-                MemorySegment handler = Native.LIBC.find("getpid").orElseThrow();
-                MemorySegment old = (MemorySegment) signal.invokeExact(SIGNAL, handler);
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
-            }
+    /** The signal that kicks a vCPU thread out of KVM_RUN (QEMU's SIG_IPI); its handler installed on first use. */
+    private static final class Kick {
+        // The handler only has to exist so that the signal interrupts KVM_RUN instead of being discarded or
+        // killing the process.
+        static final boolean INSTALLED = install();
+
+        private static boolean install() {
+            Native.installNoopHandler(KICK_SIGNAL, true);
+            return true;
         }
     }
 
     /** Installs the kick signal's handler (before any vCPU thread may be kicked) and returns its number. */
     static int sigKick() {
-        return Kick.SIGNAL;
+        if (!Kick.INSTALLED) throw new IllegalStateException();
+        return KICK_SIGNAL;
     }
 
     /** Opens {@code path} read/write; returns the descriptor or -errno. */

@@ -116,18 +116,43 @@ public final class KvmUser {
         try {
             Kvm k = Kvm.open();
             try {
-                k.createVm().close();
+                // The first VM, made here rather than thrown away after a check: it serves the program's
+                // address space when it is loaded (KVM_CREATE_VM and a memory slot cost kernel time).
+                putSpare(KvmUserVm.prepare(k));
                 k.supportedCpuid();
+                KvmNative.sigKick();
+                for (String c : WARM) Class.forName(KvmUser.class.getPackageName() + "." + c);
                 return k;
             } catch (KvmException e) {
+                KvmUserVm.Prepared p = takeSpare();
+                if (p != null) p.close();
                 k.close();
                 return e.getMessage();
+            } catch (ClassNotFoundException e) {
+                return k; // loaded later, where needed
             }
         } catch (KvmException e) {
             return e.getMessage();
         } catch (UnsatisfiedLinkError e) {
             return "Could not access KVM kernel module: " + e.getMessage();
         }
+    }
+
+    /** Classes the first vCPU needs, loaded on the opening thread while the main thread loads the program. */
+    private static final String[] WARM = {"KvmUserVm", "KvmUserCpu", "KvmVcpu", "KvmUserFpu", "KvmUserStub",
+            "KvmLayouts", "KvmState", "CpuidTable"};
+
+    /** The VM {@link #open} made ahead, until the first address space takes it. */
+    private static KvmUserVm.Prepared spare;
+
+    private static synchronized void putSpare(KvmUserVm.Prepared p) {
+        spare = p;
+    }
+
+    private static synchronized KvmUserVm.Prepared takeSpare() {
+        KvmUserVm.Prepared p = spare;
+        spare = null;
+        return p;
     }
 
     private static Object opened() {
@@ -146,9 +171,10 @@ public final class KvmUser {
         if (!t.proc.is64()) return null;
         try {
             long t0 = System.nanoTime();
-            KvmUserVm vm = KvmUserVm.attach(t.proc.mm, cpuid, kvm);
+            KvmUserVm vm = KvmUserVm.attach(t.proc.mm, cpuid, kvm, KvmUser::takeSpare);
+            long t1 = System.nanoTime();
             KvmUserCpu c = new KvmUserCpu(this, t, vm);
-            if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: engine %d ms%n", (System.nanoTime() - t0) / 1000000);
+            if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: engine %d us (vm %d us)%n", (System.nanoTime() - t0) / 1000, (t1 - t0) / 1000);
             return c;
         } catch (KvmException e) {
             if (System.getenv("JEMU_DEBUG") != null || t.proc.kernel.log.on(dev.jemu.util.Log.Item.INT)) {

@@ -95,7 +95,9 @@ final class KvmUserCpu implements LinuxThread.Engine {
     }
 
     private void setup() {
+        long t0 = System.nanoTime();
         if (!vm.recycled(vcpu)) vcpu.setCpuid(vm.cpuid);
+        long t1 = System.nanoTime();
         vcpu.getSregs();
         long kb = KvmUserVm.KBASE;
         vcpu.segment(KvmVcpu.CS, KvmUserVm.KERNEL_CS, 0, 0xffffffff, 0xa09b00);
@@ -119,7 +121,9 @@ final class KvmUserCpu implements LinuxThread.Engine {
         vcpu.setMsr(KvmState.MSR_LSTAR, kb + KvmUserVm.STUB + KvmUserStub.SYSCALL_ENTRY);
         vcpu.setMsr(KvmState.MSR_CSTAR, kb + KvmUserVm.STUB + KvmUserStub.SYSCALL_ENTRY);
         vcpu.setMsr(KvmState.MSR_FMASK, 0x47700); // TF DF IF IOPL NT AC, as Linux
+        long t2 = System.nanoTime();
         if (owner.xsave) setXcr0(owner.xcr0);
+        if (DEBUG) System.err.printf("kvm-user: setup cpuid %d us sregs+msrs %d us xcr0 %d us%n", (t1 - t0) / 1000, (t2 - t1) / 1000, (System.nanoTime() - t2) / 1000);
     }
 
     private void setXcr0(long v) {

@@ -66,29 +66,62 @@ final class KvmUserVm implements AddressSpace.Listener {
     /** vCPUs made and not yet released (the VM lives while there are any). */
     private int pending;
 
-    private KvmUserVm(Kvm kvm, AddressSpace as, CpuidTable cpuid) {
+    private KvmUserVm(Kvm kvm, AddressSpace as, CpuidTable cpuid, Prepared p) {
         this.kvm = kvm;
         this.as = as;
         this.cpuid = cpuid;
-        this.vm = kvm.createVm();
-        this.priv = Native.mmapAnonymous(PRIVATE_SIZE);
-        vm.setMemoryRegion(0, false, 0, PRIVATE_SIZE, priv.address());
+        if (p == null) p = prepare(kvm);
+        this.vm = p.vm;
+        this.priv = p.priv;
         buildPrivate();
     }
 
+    /** A new VM with its private slot, not yet tied to an address space. */
+    record Prepared(KvmVm vm, MemorySegment priv) {
+        void close() {
+            vm.close();
+            Native.munmap(priv);
+        }
+    }
+
     /**
-     * The VM of {@code as}, made on first use and shared by every thread on it; null (with the reason in
-     * {@code why[0]}) if KVM cannot give one.
+     * Makes a VM and its private slot: the kernel's part of a new VM (a memory-slot change waits for an SRCU
+     * grace period), which start-up does on another thread while the program loads ({@link KvmUser#prepare}).
      */
-    static synchronized KvmUserVm attach(AddressSpace as, CpuidTable cpuid, Kvm kvm) {
+    static Prepared prepare(Kvm kvm) {
+        KvmVm vm = kvm.createVm();
+        MemorySegment priv;
+        try {
+            priv = Native.mmapAnonymous(PRIVATE_SIZE);
+        } catch (RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+        try {
+            vm.setMemoryRegion(0, false, 0, PRIVATE_SIZE, priv.address());
+        } catch (RuntimeException e) {
+            vm.close();
+            Native.munmap(priv);
+            throw e;
+        }
+        return new Prepared(vm, priv);
+    }
+
+    /**
+     * The VM of {@code as}, made on first use (from {@code ready} if not null, else afresh) and shared by every
+     * thread on it. Throws {@link KvmException} if KVM cannot give one.
+     */
+    static synchronized KvmUserVm attach(AddressSpace as, CpuidTable cpuid, Kvm kvm, java.util.function.Supplier<Prepared> ready) {
         KvmUserVm v = vms.get(as);
         if (v == null) {
-            v = new KvmUserVm(kvm, as, cpuid);
+            v = new KvmUserVm(kvm, as, cpuid, ready == null ? null : ready.get());
             vms.put(as, v);
+            long t0 = System.nanoTime();
             synchronized (as) {
                 as.addListener(v);
                 v.syncAll();
             }
+            if (System.getenv("JEMU_KVM_DEBUG") != null) System.err.printf("kvm-user: syncAll %d us (slots %d us), %d pages%n", (System.nanoTime() - t0) / 1000, v.slotNanos / 1000, v.syncedPages);
         }
         return v;
     }
@@ -170,12 +203,16 @@ final class KvmUserVm implements AddressSpace.Listener {
         long pdpt = allocPt(), pd = allocPt();
         priv.set(JAVA_LONG, PML4 + 8 * 511, pdpt | P | RW | A | us);
         priv.set(JAVA_LONG, pdpt, pd | P | RW | A | us);
-        for (int i = 0; i < KPAGES; i++) {
-            if (i % 512 == 0) priv.set(JAVA_LONG, pd + 8L * (i / 512), allocPt() | P | RW | A | us);
-            long pt = priv.get(JAVA_LONG, pd + 8L * (i / 512)) & ADDR;
-            long a = (long) i * PAGE;
-            boolean code = a == STUB;
-            priv.set(JAVA_LONG, pt + 8L * (i % 512), a | P | A | D | us | (code ? 0 : RW | NX));
+        long[] t = new long[512]; // a table at a time, copied in bulk (cheap before the JIT)
+        for (int first = 0; first < KPAGES; first += 512) {
+            long pt = allocPt();
+            priv.set(JAVA_LONG, pd + 8L * (first / 512), pt | P | RW | A | us);
+            int n = Math.min(512, KPAGES - first);
+            for (int i = 0; i < n; i++) {
+                long a = (long) (first + i) * PAGE;
+                t[i] = a | P | A | D | us | (a == STUB ? 0 : RW | NX);
+            }
+            MemorySegment.copy(t, 0, priv, JAVA_LONG, pt, n);
         }
     }
 
@@ -231,7 +268,9 @@ final class KvmUserVm implements AddressSpace.Listener {
             if (nextSlot >= kvm.checkExtension(KvmNative.CAP_NR_MEMSLOTS) && kvm.checkExtension(KvmNative.CAP_NR_MEMSLOTS) > 0) {
                 throw new KvmException("out of KVM memory slots");
             }
+            long t0 = System.nanoTime();
             vm.setMemoryRegion(nextSlot, false, base, GRANULE, as.hostAddress(g << GRANULE_BITS));
+            slotNanos += System.nanoTime() - t0;
             nextSlot++;
             granules.put(g, base);
         }
@@ -267,24 +306,27 @@ final class KvmUserVm implements AddressSpace.Listener {
         return root;
     }
 
-    /** Sets va's leaf entry to {@code pte} (0: not present), copying published tables on the way. */
-    private void setPte(long va, long pte) {
+    /** The leaf table of va, or minus the address bits of the range whose missing table stopped the walk. */
+    private long leafTable(long va) {
         long table = root;
-        if (pte != 0 || present(table, va)) {
-            table = cow(table);
-            if (table != root) {
-                root = table;
-            }
-        } else {
-            return; // nothing there and nothing to put: no copy
+        for (int level = 3; level > 0; level--) {
+            long e = priv.get(JAVA_LONG, table + 8 * ((va >>> (12 + 9 * level)) & 511));
+            if ((e & P) == 0) return -(12 + 9 * level);
+            table = e & ADDR;
         }
+        return table;
+    }
+
+    /** va's leaf table, made or copied (copy on write) on the way from a new root if needed, to be edited. */
+    private long writableLeaf(long va) {
+        long table = cow(root);
+        root = table;
         dirty = true;
         for (int level = 3; level > 0; level--) {
             long o = table + 8 * ((va >>> (12 + 9 * level)) & 511);
             long e = priv.get(JAVA_LONG, o);
             long child;
             if ((e & P) == 0) {
-                if (pte == 0) return;
                 child = allocPt();
                 priv.set(JAVA_LONG, o, child | P | RW | US | A);
             } else {
@@ -293,55 +335,67 @@ final class KvmUserVm implements AddressSpace.Listener {
             }
             table = child;
         }
-        priv.set(JAVA_LONG, table + 8 * ((va >>> 12) & 511), pte);
+        return table;
     }
 
-    /** True if va's leaf entry is present (reading only). */
-    private boolean present(long table, long va) {
-        for (int level = 3; level > 0; level--) {
-            long e = priv.get(JAVA_LONG, table + 8 * ((va >>> (12 + 9 * level)) & 511));
-            if ((e & P) == 0) return false;
-            table = e & ADDR;
-        }
-        return (priv.get(JAVA_LONG, table + 8 * ((va >>> 12) & 511)) & P) != 0;
+    private static boolean present(int st) {
+        return (st & AddressSpace.PAGE_MAPPED) != 0 && (st & AddressSpace.PAGE_BUS) == 0 && (st & 7) != 0;
     }
+
+    /** Start-up figures for JEMU_KVM_DEBUG. */
+    long slotNanos, syncedPages;
+
+    /** The pages one leaf table maps. */
+    private static final long TABLE_SPAN = 512 * PAGE;
+    /** A leaf table's entries as they should be and as they are (one bulk copy each way per table). */
+    private final long[] want = new long[512], have = new long[512];
 
     /**
-     * The leaf entry of va; if a table on the way is missing, the address bits of its range shifted left by
-     * one (not present, not 0: callers skip the range). Entries jemu writes are 0 when not present.
+     * Rewrites the entries of [start, start+len) from the address space's page state, a leaf table (2 MiB) at
+     * a time: entries are worked out in a Java array and copied in bulk, which costs little even before the
+     * JIT has compiled anything (start-up maps the whole stack this way).
      */
-    private long pte(long va) {
-        long table = root;
-        for (int level = 3; level > 0; level--) {
-            long e = priv.get(JAVA_LONG, table + 8 * ((va >>> (12 + 9 * level)) & 511));
-            if ((e & P) == 0) return (12 + 9 * level) << 1;
-            table = e & ADDR;
-        }
-        return priv.get(JAVA_LONG, table + 8 * ((va >>> 12) & 511));
-    }
-
-    /** Rewrites the entries of [start, start+len) from the address space's page state. */
     private void syncRange(long start, long len) {
         long end = Math.min(start + len, as.limit());
         for (long va = start & ~(PAGE - 1); va < end; ) {
-            int st = as.pageState(va);
-            boolean present = (st & AddressSpace.PAGE_MAPPED) != 0 && (st & AddressSpace.PAGE_BUS) == 0 && (st & 7) != 0;
-            long old = pte(va);
-            boolean missing = (old & P) == 0 && old != 0;
-            if (missing && !present) {
-                va = (va | ((1L << (old >> 1)) - 1)) + 1; // no table for this range: nothing present there
+            long next = Math.min((va | (TABLE_SPAN - 1)) + 1, end);
+            long leaf = leafTable(va);
+            if (leaf < 0 && -leaf > 21 && !present(as.pageState(va))) {
+                va = (va | ((1L << -leaf) - 1)) + 1; // no tables for this range: nothing present there
                 continue;
             }
-            if (missing) old = 0;
+            syncTable(va, next, leaf);
+            va = next;
+        }
+    }
+
+    /** Rewrites the entries of [va, end), which one leaf table maps ({@code leaf}, negative if missing). */
+    private void syncTable(long va, long end, long leaf) {
+        int i0 = (int) ((va >>> 12) & 511), n = (int) ((end - va + PAGE - 1) >>> 12);
+        long gpa = -1;
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            int st = as.pageState(va + ((long) i << 12));
             long e = 0;
-            if (present) {
-                e = gpaOf(va) | P | US | A | D;
+            if (present(st)) {
+                if (gpa < 0) gpa = gpaOf(va); // the 2 MiB of one table lie in one granule, one slot
+                e = (gpa + ((long) i << 12)) | P | US | A | D;
                 if ((st & AddressSpace.PROT_WRITE) != 0) e |= RW;
                 if ((st & AddressSpace.PROT_EXEC) == 0) e |= NX;
+                any = true;
             }
-            if (e != old) setPte(va, e);
-            va += PAGE;
+            want[i0 + i] = e;
         }
+        syncedPages += n;
+        if (leaf < 0) {
+            if (!any) return;
+            java.util.Arrays.fill(have, i0, i0 + n, 0);
+        } else {
+            MemorySegment.copy(priv, JAVA_LONG, leaf + 8L * i0, have, i0, n);
+        }
+        if (java.util.Arrays.equals(want, i0, i0 + n, have, i0, i0 + n)) return;
+        long t = writableLeaf(va);
+        MemorySegment.copy(want, i0, priv, JAVA_LONG, t + 8L * i0, n);
     }
 
     /** Builds the tables for every mapping (a new VM on an existing address space: exec'd or forked). */

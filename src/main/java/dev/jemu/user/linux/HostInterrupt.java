@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * guest signal, stop or exit needs it.
  *
  * <p>One host real-time signal ({@link #SIGNAL}, unused by the JVM) gets a handler installed without
- * SA_RESTART; the handler is libc's {@code getpid}, which does nothing harmful. Sending it with tgkill to the
+ * SA_RESTART that does nothing ({@link Native#installNoopHandler}). Sending it with tgkill to the
  * host thread makes the blocked call fail with EINTR, and {@link Blocking} then looks at what the guest
  * thread must do. The signal can land just before the thread enters the host call (after it last checked):
  * then it is lost, so it is sent again every few milliseconds until the thread has left the call or no longer
@@ -35,27 +35,12 @@ final class HostInterrupt {
     static synchronized void install() {
         if (resender != null) return;
         hostPid = HostSyscall.call(Nr.GETPID);
-        MemorySegment handler = Native.LIBC.find("getpid").orElseThrow();
-        // glibc's struct sigaction: handler, sa_mask[128], sa_flags, sa_restorer. libc's sigaction adds the
-        // restorer the kernel requires on x86-64.
-        MemorySegment act = Arena.global().allocate(152, 8);
-        act.set(ValueLayout.JAVA_LONG, 0, handler.address());
-        act.set(ValueLayout.JAVA_INT, 136, 0); // no SA_RESTART: blocked calls return EINTR
-        try {
-            int r = (int) SIGACTION.invokeExact(SIGNAL, act, MemorySegment.NULL);
-            if (r != 0) throw new IllegalStateException("sigaction(" + SIGNAL + ") failed");
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.installNoopHandler(SIGNAL, false); // no SA_RESTART: blocked calls return EINTR
         Thread r = new Thread(HostInterrupt::resendLoop, "jemu-interrupt");
         r.setDaemon(true);
         resender = r;
         r.start();
     }
-
-    private static final java.lang.invoke.MethodHandle SIGACTION = Native.downcall("sigaction",
-            java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.ADDRESS), false);
 
     /** Lets the current host thread receive the interrupt signal (called by each guest thread at start). */
     static void unblockHere() {

@@ -99,6 +99,24 @@ class KvmUserTest {
         sameAsNative(build(name, List.of()));
     }
 
+    /**
+     * Through the launcher, as users run it: bin/jemu-x86_64 -accel kvm picks C1 only and the AOT cache of the
+     * kvm training run (bin/jemu-launch); threads exercise the vCPU kick signal. Same output as natively.
+     */
+    @Test
+    void launcherRunsTheAccelerator() {
+        requireKvm();
+        assumeTrue(Files.exists(Jemu.projectDir().resolve("target/jemu.jar")), "target/jemu.jar is not built");
+        Path bin = build("threads", List.of());
+        ProcessResult nat = nativeRun(bin);
+        List<String> cmd = List.of(Jemu.projectDir().resolve("bin/jemu-x86_64").toString(), "-accel", "kvm", "-d", "int",
+                bin.toString());
+        ProcessResult kvm = Processes.run(cmd, new Processes.Options(OUT, env(), null, Jemu.timeout()));
+        assertEquals(nat.exitCode(), kvm.exitCode(), () -> "status\n" + Jemu.describe(kvm));
+        assertEquals(nat.stdoutText(), kvm.stdoutText(), () -> "stdout\n" + Jemu.describe(kvm));
+        assertFalse(kvm.stderrText().contains("kvm unavailable"), () -> "the accelerator gave up\n" + Jemu.describe(kvm));
+    }
+
     /** A NULL store with no handler: SIGSEGV ends the process, status 139 as natively. */
     @Test
     void guestFaultIsSigsegv() throws IOException {
