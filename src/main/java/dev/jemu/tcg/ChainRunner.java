@@ -34,6 +34,19 @@ public final class ChainRunner<C> {
     }
 
     private final Target<C> target;
+    /** -Djemu.jit.profile=true: counts of what the loop did (runs, link misses, indirect misses, leaves). */
+    private static final boolean PROFILE = Boolean.getBoolean("jemu.jit.profile");
+    private static final java.util.concurrent.atomic.AtomicLongArray COUNTS = new java.util.concurrent.atomic.AtomicLongArray(8);
+
+    static {
+        if (PROFILE) Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.printf(
+                "chain: %d calls, %d runs, %d static finds, %d indirect finds (%d indirect exits), %d dynamic exits, %d to interpreter%n",
+                COUNTS.get(0), COUNTS.get(1), COUNTS.get(2), COUNTS.get(3), COUNTS.get(4), COUNTS.get(5), COUNTS.get(6))));
+    }
+
+    private static void count(int k) {
+        if (PROFILE) COUNTS.incrementAndGet(k);
+    }
     /** The translation running or last run: when a guest exception escapes, this is the one it came from. */
     public TranslatedBlock<C> last;
 
@@ -43,24 +56,31 @@ public final class ChainRunner<C> {
 
     /** Runs from {@code t} until a dynamic exit or a stop request; guest exceptions propagate (see {@link #last}). */
     public void run(TranslatedBlock<C> t, C cpu) {
+        count(0);
         for (;;) {
             last = t;
+            if (PROFILE) t.runs++;
+            count(1);
             int x = t.run(cpu);
+            if (x == TranslatedBlock.EXIT_DYNAMIC) count(5);
             if (x == TranslatedBlock.EXIT_DYNAMIC || target.stopRequested(cpu)) return;
             TranslatedBlock<C> n;
             if (x >= 0) {
                 n = t.links[x];
                 if (n == null || !n.valid || !target.stillMapped(n)) {
+                    count(2);
                     n = target.find(cpu);
-                    if (n == null) return;
+                    if (n == null) { count(6); return; }
                     if (t.valid && target.mayLink(t, n)) t.links[x] = n;
                 }
             } else {
                 int site = -2 - x;
+                count(4);
                 n = t.indirect[site];
                 if (n == null || !n.valid || n.pc != target.pc(cpu) || !target.stillMapped(n)) {
+                    count(3);
                     n = target.find(cpu);
-                    if (n == null) return;
+                    if (n == null) { count(6); return; }
                     if (t.valid && target.mayLink(t, n)) t.indirect[site] = n;
                 }
             }

@@ -23,8 +23,10 @@ public abstract class TranslatedBlock<C> {
     public boolean valid = true;
     /** Index (in the translation's own instruction list) of the instruction whose exception escaped. */
     public int faultIndex;
+    /** Times the execution loop ran this translation (counted with -Djemu.jit.profile=true only). */
+    public long runs;
     /** Targets of the static exits, linked lazily by the execution loop. */
-    final TranslatedBlock<C>[] links;
+    public final TranslatedBlock<C>[] links;
     /** The last target of each indirect exit site. */
     final TranslatedBlock<C>[] indirect;
 

@@ -206,7 +206,7 @@ final class RandomProgram {
         List<String> ops = new ArrayList<>();
         for (int o = 0; o < f.operands().size(); o++) {
             String s = f.operands().get(o);
-            boolean dest = o == 0;
+            boolean dest = o == 0 || m.equals("XCHG") || m.equals("XADD"); // (these write both operands)
             switch (s) {
                 case "Eb" -> ops.add(mem ? "byte " + memOperand() : reg(dest ? dstReg8(legacy8) : srcReg8(legacy8), 1, legacy8));
                 case "Ev" -> ops.add(mem ? sizeName(size) + " " + memOperand() : reg(dest ? dstReg() : srcReg(), size, false));
@@ -315,7 +315,7 @@ final class RandomProgram {
     }
 
     private void sse() {
-        String line = switch (rnd.nextInt(14)) {
+        String line = switch (rnd.nextInt(16)) {
             case 0 -> (rnd.nextBoolean() ? "movdqa " : "movaps ") + xmm() + ", " + (rnd.nextBoolean() ? xmm() : mem128(true));
             case 1 -> (rnd.nextBoolean() ? "movdqu " : "movups ") + xmm() + ", " + (rnd.nextBoolean() ? xmm() : "[r15+" + rnd.nextInt(4000) + "]");
             case 2 -> (rnd.nextBoolean() ? "movdqa " : "movaps ") + mem128(true) + ", " + xmm();
@@ -334,6 +334,16 @@ final class RandomProgram {
             case 11 -> "pshufd " + xmm() + ", " + (rnd.nextBoolean() ? xmm() : mem128(true)) + ", " + rnd.nextInt(256);
             case 12 -> SSE_SHIFT[rnd.nextInt(SSE_SHIFT.length)] + " " + xmm() + ", "
                     + (rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextInt(20));
+            case 13 -> switch (rnd.nextInt(6)) {
+                case 0 -> (rnd.nextBoolean() ? "movlpd " : "movhpd ") + xmm() + ", " + memOperand();
+                case 1 -> (rnd.nextBoolean() ? "movlps " : "movhps ") + xmm() + ", " + memOperand();
+                case 2 -> (rnd.nextBoolean() ? "movhlps " : "movlhps ") + xmm() + ", " + xmm();
+                case 3 -> (rnd.nextBoolean() ? "movlpd " : "movhps ") + memOperand() + ", " + xmm();
+                case 4 -> (rnd.nextBoolean() ? "movntps " : "movntdq ") + mem128(true) + ", " + xmm();
+                default -> (rnd.nextBoolean() ? "movhpd " : "movlps ") + memOperand() + ", " + xmm();
+            };
+            case 14 -> (rnd.nextBoolean() ? "shufps " : "shufpd ") + xmm() + ", "
+                    + (rnd.nextInt(4) == 0 ? mem128(true) : xmm()) + ", " + rnd.nextInt(256);
             default -> "pmovmskb " + R32[dstReg()] + ", " + xmm();
         };
         out.append("    ").append(line).append('\n');

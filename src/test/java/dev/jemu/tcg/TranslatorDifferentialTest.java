@@ -53,6 +53,7 @@ class TranslatorDifferentialTest {
             long[] xmm = new long[32];
             for (int x = 0; x < 32; x++) xmm[x] = rnd.nextInt(4) == 0 ? rnd.nextLong() & 0x00ff00ff00ff00ffL : rnd.nextLong();
             Outcome ref, all, hot;
+            if (Boolean.getBoolean("jemu.test.trace")) System.err.println("program " + p + "\n" + texts.get(p));
             try {
                 ref = run(code, p, regs, xmm, data, flags, TcgOptions.of(TcgOptions.Mode.OFF));
                 all = run(code, p, regs, xmm, data, flags, TcgOptions.of(TcgOptions.Mode.ALL));

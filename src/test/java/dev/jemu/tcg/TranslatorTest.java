@@ -191,13 +191,14 @@ class TranslatorTest {
 
     @Test
     void boundedCacheEvictsAndStillRunsCorrectly() {
-        // 40 functions on separate pages, called in a loop: more translations than the cache holds
+        // 40 functions on separate pages, called in a loop: more translations than the cache holds (called
+        // through a register, so that no region takes them in: user-mode regions follow direct calls)
         StringBuilder src = new StringBuilder("""
                 mov r12d, 30
                 xor eax, eax
             top:
             """);
-        for (int f = 0; f < 40; f++) src.append("    call f").append(f).append('\n');
+        for (int f = 0; f < 40; f++) src.append("    lea rbx, [rel f").append(f).append("]\n    call rbx\n");
         src.append("    dec r12d\n    jnz top\n    hlt\n");
         for (int f = 0; f < 40; f++) {
             src.append("align 4096\nf").append(f).append(": add eax, ").append(f + 1).append("\n    ret\n");

@@ -223,7 +223,7 @@ public final class MulDiv {
      * Unsigned 128/64-bit division (hi:lo / d) for hi < d, so the quotient fits 64 bits: the long division
      * of Hacker's Delight (divlu), in 32-bit digits after normalising d.
      */
-    static long divu128(long hi, long lo, long d) {
+    public static long divu128(long hi, long lo, long d) {
         if (hi == 0) return Long.divideUnsigned(lo, d);
         int s = Long.numberOfLeadingZeros(d);
         d <<= s;

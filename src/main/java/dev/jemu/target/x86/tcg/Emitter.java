@@ -54,12 +54,19 @@ abstract class Emitter {
     static final ClassDesc CD_LONGS = CD_long.arrayType();
     static final ClassDesc CD_MEMOPS = ClassDesc.of("dev.jemu.target.x86.tcg.MemOps");
     static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
+    static final ClassDesc CD_UNSAFE = ClassDesc.of("jdk.internal.misc.Unsafe");
     static final MethodTypeDesc MT_HANDLER = MethodTypeDesc.of(CD_void, CD_CPU, CD_INSN);
     static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_int, CD_Object);
     static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, CD_INIT);
 
     /** The mode translated for: 64-bit linear addresses (else they wrap at 4 GiB), stack size in bytes. */
     final boolean longMode;
+    /**
+     * Memory accesses get the TLB hit path inline (else a MemOps call each): for hot code. Translating
+     * everything at first execution (jit=all, a test mode) keeps the calls: most of that code runs a few
+     * times, and five times the bytecode per access made a translate-everything boot a tenth slower.
+     */
+    boolean inlineTlb = true;
     final int stackSize;
     /** liveAfter[k]: the flags after instruction k may be looked at (see Translator.liveness). */
     boolean[] liveAfter;
@@ -75,6 +82,8 @@ abstract class Emitter {
     final int[] regL = new int[16];
     int ccDstL, ccSrc1L, ccSrcL, ccAuxL;
     int aT, bT, rT, cT, addrT, ripT, retT, idxT, smcT;
+    // the inline TLB path: host address of RAM, (TLB size - 1) * 8, the access's address, value and entry offset
+    int ramBaseL, tlbMaskL, vaT, valT, tlbT;
 
     /** Compile-time state: registers held in locals, and those newer than cpu.regs (bit per register). */
     int inLocal, dirty;
@@ -285,8 +294,111 @@ abstract class Emitter {
         linear(i.seg, i.asize);
     }
 
-    /** Stack: address → value (zero-extended), through {@link MemOps}. */
+    /** Stack: address → value (zero-extended): the TLB hit path inline, else {@link MemOps}. */
     void load(int size) {
+        if (!MemOps.RAW || !inlineTlb) {
+            loadCall(size);
+            return;
+        }
+        // hit: tag[i] == page of the last byte → host memory at ramBase + addend[i] + va (as MemOps.ldN)
+        Label miss = cb.newLabel(), done = cb.newLabel();
+        cb.lstore(vaT);
+        tlbProbe(rTagL, size, miss);
+        unsafe();
+        cb.aconst_null();
+        tlbHost(rAddL);
+        switch (size) {
+            case 1 -> { cb.invokevirtual(CD_UNSAFE, "getByte", MethodTypeDesc.of(ConstantDescs.CD_byte, CD_Object, CD_long)); cb.i2l(); }
+            case 2 -> { cb.invokevirtual(CD_UNSAFE, "getShortUnaligned", MethodTypeDesc.of(ConstantDescs.CD_short, CD_Object, CD_long)); cb.i2l(); }
+            case 4 -> { cb.invokevirtual(CD_UNSAFE, "getIntUnaligned", MethodTypeDesc.of(CD_int, CD_Object, CD_long)); cb.i2l(); }
+            default -> cb.invokevirtual(CD_UNSAFE, "getLongUnaligned", MethodTypeDesc.of(CD_long, CD_Object, CD_long));
+        }
+        mask(size);
+        cb.goto_(done);
+        cb.labelBinding(miss);
+        cb.lload(vaT);
+        loadCall(size);
+        cb.labelBinding(done);
+    }
+
+    /** Stack: address, value → (stored): the TLB hit path inline, else {@link MemOps}. */
+    void store(int size) {
+        if (!MemOps.RAW || !inlineTlb) {
+            storeCall(size);
+            return;
+        }
+        stored = true;
+        Label miss = cb.newLabel(), done = cb.newLabel();
+        cb.lstore(valT);
+        cb.lstore(vaT);
+        tlbProbe(wTagL, size, miss);
+        unsafe();
+        cb.aconst_null();
+        tlbHost(wAddL);
+        cb.lload(valT);
+        switch (size) {
+            case 1 -> { cb.l2i(); cb.i2b(); cb.invokevirtual(CD_UNSAFE, "putByte", MethodTypeDesc.of(CD_void, CD_Object, CD_long, ConstantDescs.CD_byte)); }
+            case 2 -> { cb.l2i(); cb.i2s(); cb.invokevirtual(CD_UNSAFE, "putShortUnaligned", MethodTypeDesc.of(CD_void, CD_Object, CD_long, ConstantDescs.CD_short)); }
+            case 4 -> { cb.l2i(); cb.invokevirtual(CD_UNSAFE, "putIntUnaligned", MethodTypeDesc.of(CD_void, CD_Object, CD_long, CD_int)); }
+            default -> cb.invokevirtual(CD_UNSAFE, "putLongUnaligned", MethodTypeDesc.of(CD_void, CD_Object, CD_long, CD_long));
+        }
+        cb.iconst_0();
+        cb.istore(smcT); // a hit never writes code (code pages are never in the write TLB)
+        cb.goto_(done);
+        cb.labelBinding(miss);
+        cb.lload(vaT);
+        cb.lload(valT);
+        storeCall(size);
+        cb.labelBinding(done);
+    }
+
+    /** Pushes the JDK-internal Unsafe (a constant to C2). */
+    private void unsafe() {
+        cb.getstatic(CD_MEMOPS, "UNSAFE", CD_Object);
+        cb.checkcast(CD_UNSAFE);
+    }
+
+    /**
+     * Sets tlbT to the index of the TLB entry of the address in vaT and branches to {@code miss} unless the
+     * entry's tag is the page of the access's last byte. (The arrays are read with laload, not Unsafe: an
+     * Unsafe access to a heap object at a variable offset may alias any field, which would keep C2 from
+     * keeping other loads in registers.)
+     */
+    private void tlbProbe(int tagL, int size, Label miss) {
+        cb.lload(vaT);
+        cb.bipush(12);
+        cb.lushr();
+        cb.l2i();
+        cb.iload(tlbMaskL);
+        cb.iand();
+        cb.istore(tlbT);
+        cb.aload(tagL);
+        cb.iload(tlbT);
+        cb.laload();
+        cb.lload(vaT);
+        if (size > 1) {
+            cb.loadConstant((long) size - 1);
+            cb.ladd();
+        }
+        cb.loadConstant(~SoftMmu.PAGE_MASK);
+        cb.land();
+        cb.lcmp();
+        cb.ifne(miss);
+    }
+
+    /** Pushes the host address of vaT through the entry at tlbT of the addend array in local {@code addL}. */
+    private void tlbHost(int addL) {
+        cb.aload(addL);
+        cb.iload(tlbT);
+        cb.laload();
+        cb.lload(vaT);
+        cb.ladd();
+        cb.lload(ramBaseL);
+        cb.ladd();
+    }
+
+    /** Stack: address → value (zero-extended), through {@link MemOps}. */
+    private void loadCall(int size) {
         cb.aload(rTagL);
         cb.aload(rAddL);
         cb.aload(ramL);
@@ -296,7 +408,7 @@ abstract class Emitter {
     }
 
     /** Stack: address, value → (stored), through {@link MemOps}. */
-    void store(int size) {
+    private void storeCall(int size) {
         stored = true;
         cb.aload(wTagL);
         cb.aload(wAddL);

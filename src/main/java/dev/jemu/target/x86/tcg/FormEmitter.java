@@ -631,4 +631,218 @@ abstract class FormEmitter extends Emitter {
             synced = false;
         }
     }
+
+    /** The flags image of MulDiv.mulFlags / BitOps.bsf into the flag locals: the CPU's flags but {@code bits},
+     * which are set if the int on the stack is nonzero. */
+    private void flagsExcept(int bits) {
+        cb.istore(idxT);
+        materializeCc();
+        cb.aload(cpuL);
+        cb.invokestatic(CD_FLAGS, "compute", MethodTypeDesc.of(CD_int, CD_CPU));
+        cb.loadConstant(~bits);
+        cb.iand();
+        Label no = cb.newLabel();
+        cb.iload(idxT);
+        cb.ifeq(no);
+        cb.loadConstant(bits);
+        cb.ior();
+        cb.labelBinding(no);
+        cb.i2l();
+        cb.lstore(ccAuxL);
+    }
+
+    /** MUL E (MulDiv.mul): rDX:rAX = rAX * E unsigned; CF = OF = high half nonzero, the other flags kept. */
+    void mul(Insn i) {
+        int size = i.osize;
+        readE(i, size);
+        cb.lstore(bT);
+        boolean live = liveAfter[curIndex];
+        reg64(X86Cpu.RAX);
+        mask(size);
+        cb.lload(bT);
+        cb.lmul();
+        cb.lstore(rT); // the product (low half when size 8)
+        if (size == 8) {
+            reg64(X86Cpu.RAX);
+            cb.lload(bT);
+            cb.invokestatic(ClassDesc.of("java.lang.Math"), "unsignedMultiplyHigh", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+            cb.lstore(cT);
+        }
+        if (live) {
+            switch (size) {
+                case 1, 2, 4 -> { cb.lload(rT); cb.bipush(8 * size); cb.lushr(); }
+                default -> cb.lload(cT);
+            }
+            cb.lconst_0();
+            cb.lcmp(); // nonzero when the high half is
+            flagsExcept(Flags.CF | Flags.OF);
+        }
+        switch (size) {
+            case 1 -> { cb.lload(rT); setReg(X86Cpu.RAX, 2, false); }
+            case 2 -> {
+                cb.lload(rT);
+                setReg(X86Cpu.RAX, 2, false);
+                cb.lload(rT);
+                cb.bipush(16);
+                cb.lushr();
+                setReg(X86Cpu.RDX, 2, false);
+            }
+            case 4 -> {
+                cb.lload(rT);
+                setReg(X86Cpu.RAX, 4, false);
+                cb.lload(rT);
+                cb.bipush(32);
+                cb.lushr();
+                setReg(X86Cpu.RDX, 4, false);
+            }
+            default -> {
+                cb.lload(rT);
+                storeReg(X86Cpu.RAX);
+                cb.lload(cT);
+                storeReg(X86Cpu.RDX);
+            }
+        }
+        if (live) {
+            cc = Flags.EFLAGS;
+            synced = false;
+        }
+    }
+
+    /** BSF/BSR G, E (BitOps): ZF = (E == 0), the other flags kept; G written only when E is not zero. */
+    void bitScan(Insn i, boolean forward) {
+        readE(i, i.osize);
+        cb.lstore(aT);
+        if (liveAfter[curIndex]) {
+            cb.lload(aT);
+            cb.lconst_0();
+            cb.lcmp();
+            Label nz = cb.newLabel(), done = cb.newLabel();
+            cb.ifne(nz);
+            cb.iconst_1();
+            cb.goto_(done);
+            cb.labelBinding(nz);
+            cb.iconst_0();
+            cb.labelBinding(done);
+            flagsExcept(Flags.ZF);
+        }
+        // both paths must leave the register in its local and dirty: load it first, mark it written
+        int r = highByte(i.reg, i.osize, i.rex) ? i.reg - 4 : i.reg;
+        ensureLocal(r);
+        written |= 1 << r;
+        dirty |= 1 << r;
+        Label zero = cb.newLabel();
+        cb.lload(aT);
+        cb.lconst_0();
+        cb.lcmp();
+        cb.ifeq(zero);
+        if (forward) {
+            cb.lload(aT);
+            cb.invokestatic(ConstantDescs.CD_Long, "numberOfTrailingZeros", MethodTypeDesc.of(CD_int, CD_long));
+        } else {
+            cb.bipush(63);
+            cb.lload(aT);
+            cb.invokestatic(ConstantDescs.CD_Long, "numberOfLeadingZeros", MethodTypeDesc.of(CD_int, CD_long));
+            cb.isub();
+        }
+        cb.i2l();
+        setReg(i.reg, i.osize, i.rex);
+        cb.labelBinding(zero);
+        if (liveAfter[curIndex]) {
+            cc = Flags.EFLAGS;
+            synced = false;
+        }
+    }
+
+    /** CBW/CWDE/CDQE (Mov.cbw). */
+    void cbw(Insn i) {
+        reg64(X86Cpu.RAX);
+        switch (i.osize) {
+            case 2 -> { sext(1); setReg(X86Cpu.RAX, 2, false); }
+            case 4 -> { sext(2); setReg(X86Cpu.RAX, 4, false); }
+            default -> { sext(4); storeReg(X86Cpu.RAX); }
+        }
+    }
+
+    /** CWD/CDQ/CQO (Mov.cwd). */
+    void cwd(Insn i) {
+        reg64(X86Cpu.RAX);
+        switch (i.osize) {
+            case 2 -> { sext(2); cb.bipush(15); cb.lshr(); setReg(X86Cpu.RDX, 2, false); }
+            case 4 -> { sext(4); cb.bipush(31); cb.lshr(); setReg(X86Cpu.RDX, 4, false); }
+            default -> { cb.bipush(63); cb.lshr(); storeReg(X86Cpu.RDX); }
+        }
+    }
+
+    /** BSWAP (BitOps.bswap; a 16-bit operand clears the low word, as the host does). */
+    void bswap(Insn i) {
+        switch (i.osize) {
+            case 2 -> { cb.lconst_0(); setReg(i.rm, 2, i.rex); }
+            case 4 -> {
+                reg64(i.rm);
+                cb.l2i();
+                cb.invokestatic(ConstantDescs.CD_Integer, "reverseBytes", MethodTypeDesc.of(CD_int, CD_int));
+                cb.i2l();
+                setReg(i.rm, 4, i.rex);
+            }
+            default -> {
+                reg64(i.rm);
+                cb.invokestatic(ConstantDescs.CD_Long, "reverseBytes", MethodTypeDesc.of(CD_long, CD_long));
+                storeReg(i.rm);
+            }
+        }
+    }
+
+    /**
+     * DIV E of 32 or 64 bits (MulDiv.div): the quotient through IntOps (which raises #DE), the remainder as
+     * dividend - quotient * divisor; then CF and OF kept, AF set, SF ZF PF clear.
+     */
+    void div(Insn i) {
+        int size = i.osize;
+        readE(i, size);
+        cb.lstore(bT);
+        ClassDesc ops = ClassDesc.of("dev.jemu.target.x86.tcg.IntOps");
+        if (size == 8) {
+            reg64(X86Cpu.RAX);
+            cb.lstore(aT); // the dividend's low half
+            reg64(X86Cpu.RDX);
+            cb.lload(aT);
+            cb.lload(bT);
+            faulting(() -> cb.invokestatic(ops, "divq", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long)));
+        } else {
+            reg64(X86Cpu.RDX);
+            cb.bipush(32);
+            cb.lshl();
+            reg64(X86Cpu.RAX);
+            mask(4);
+            cb.lor();
+            cb.lstore(aT); // the dividend
+            cb.lload(aT);
+            cb.lload(bT);
+            faulting(() -> cb.invokestatic(ops, "divl", MethodTypeDesc.of(CD_long, CD_long, CD_long)));
+        }
+        cb.lstore(rT);
+        if (liveAfter[curIndex]) {
+            materializeCc();
+            cb.aload(cpuL);
+            cb.invokestatic(CD_FLAGS, "compute", MethodTypeDesc.of(CD_int, CD_CPU));
+            cb.loadConstant(Flags.CF | Flags.OF);
+            cb.iand();
+            cb.loadConstant(Flags.AF);
+            cb.ior();
+            cb.i2l();
+            cb.lstore(ccAuxL);
+        }
+        cb.lload(rT);
+        setReg(X86Cpu.RAX, size, false);
+        cb.lload(aT);
+        cb.lload(rT);
+        cb.lload(bT);
+        cb.lmul();
+        cb.lsub();
+        setReg(X86Cpu.RDX, size, false);
+        if (liveAfter[curIndex]) {
+            cc = Flags.EFLAGS;
+            synced = false;
+        }
+    }
 }

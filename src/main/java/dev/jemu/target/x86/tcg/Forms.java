@@ -16,7 +16,8 @@ final class Forms {
             ALU_AI = 16, TEST_EG = 17, TEST_EI = 18, TEST_AI = 19, INC = 20, DEC = 21, INC_Z = 22, DEC_Z = 23,
             NOT = 24, NEG = 25, PUSH_Z = 26, PUSH_I = 27, POP_Z = 28, JCC = 29, JMP = 30, CALL = 31, RET = 32,
             JMP_E = 33, CALL_E = 34, SHIFT_I = 35, IMUL_GE = 36, IMUL_GEI = 37, ROT_I = 38, SHIFT_CL = 39,
-            SSE = 40, SSE_FP = 41, SSE_COMI = 42;
+            SSE = 40, SSE_FP = 41, SSE_COMI = 42, CBW = 43, CWD = 44, BSWAP = 45, XCHG_EG = 46, XCHG_ZA = 47,
+            MUL = 48, BSF = 49, BSR = 50, DIV = 51;
 
     // Alu operation numbers (as in ops.Alu).
     static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
@@ -37,8 +38,16 @@ final class Forms {
             case "Mov.movsx" -> MOVSX;
             case "Mov.cmov" -> CMOV;
             case "Mov.setcc" -> SETCC;
-            case "Mov.xchgZA" -> i.rm == X86Cpu.RAX && (i.osize != 8 || !i.has(Insn.P_REXW)) && !i.has(Insn.P_REP)
-                    ? NOP : GENERIC;
+            case "Mov.xchgZA" -> i.rm != X86Cpu.RAX ? XCHG_ZA
+                    : (i.osize != 8 || !i.has(Insn.P_REXW)) && !i.has(Insn.P_REP) ? NOP : GENERIC;
+            case "Mov.xchgEG" -> i.mem ? GENERIC : XCHG_EG; // (with memory: always locked)
+            case "Mov.cbw" -> CBW;
+            case "Mov.cwd" -> CWD;
+            case "BitOps.bswap" -> BSWAP;
+            case "BitOps.bsf" -> BSF;
+            case "BitOps.bsr" -> BSR;
+            case "MulDiv.mul" -> MUL;
+            case "MulDiv.div" -> i.osize >= 4 ? DIV : GENERIC;
             case "Misc.nop" -> NOP;
             case "Alu.aluEG" -> lock ? GENERIC : ALU_EG;
             case "Alu.aluEI" -> lock ? GENERIC : ALU_EI;
@@ -72,6 +81,11 @@ final class Forms {
                  "SseMove.movdEV", "SseInt.op", "SseInt.pshufd" -> SSE;
             case "SseInt.shiftImm", "SseInt.psrldq", "SseInt.pslldq", "SseInt.pmovmskb" -> i.mem ? GENERIC : SSE;
             case "SseMove.movsdLoad", "SseMove.movsdStore", "SseMove.movssLoad", "SseMove.movssStore" -> SSE;
+            case "SseMove.movlps", "SseMove.movhps" -> SSE;
+            // memory forms only (the register forms are #UD, left to the handler)
+            case "SseMove.movlpd", "SseMove.movhpd", "SseMove.movlpsStore", "SseMove.movhpsStore",
+                 "SseMove.storeNt" -> i.mem ? SSE : GENERIC;
+            case "SseFloat.shufps", "SseFloat.shufpd" -> i.mem ? GENERIC : SSE;
             // floating point (see FpOps): may raise #XM whatever the operand
             case "SseArith.sd", "SseArith.ss", "SseArith.pd", "SseArith.ps", "SseConvert.cvtsi2sd",
                  "SseConvert.cvtsd2si", "SseConvert.cvtss2si", "SseConvert.cvtss2sd", "SseConvert.cvtsd2ss" -> SSE_FP;
@@ -122,7 +136,9 @@ final class Forms {
      */
     static int ccEffect(int kind, Insn i) {
         return switch (kind) {
-            case NOP, LEA, MOV_ZI, JMP -> CC_NONE;
+            case NOP, LEA, MOV_ZI, JMP, CBW, CWD, BSWAP, XCHG_EG, XCHG_ZA -> CC_NONE;
+            // they keep the flags they do not set
+            case MUL, BSF, BSR -> i.mem ? CC_READ : CC_IF_LIVE;
             case MOV_EG, MOV_GE, MOV_EI, MOVZX, MOVSX, NOT, JMP_E -> i.mem ? CC_READ : CC_NONE;
             case ALU_EG, ALU_EI, ALU_GE, ALU_AI -> i.mem || usesCarry(i.arg) ? CC_READ : CC_KILL;
             case TEST_EG, TEST_EI, NEG -> i.mem ? CC_READ : CC_KILL;

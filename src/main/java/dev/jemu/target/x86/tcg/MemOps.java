@@ -31,17 +31,24 @@ final class MemOps {
     // liveness checks that cost about a tenth of memory-bound guest code, and C2 time for its VarHandle
     // chain. The TLB's tags guarantee the address is inside the RAM segment. Without the JDK-internal
     // exports the jar's manifest asks for (jdk.internal.access), accesses go through the segment.
-    private static final boolean RAW;
+    static final boolean RAW;
+    /**
+     * The JDK-internal Unsafe (typed Object here: javac does not see the package), with which generated code
+     * accesses host memory on its inline hit path (Emitter.load/store), when {@link #RAW}.
+     */
+    static final Object UNSAFE;
     private static final MethodHandle GET8, GET16, GET32, GET64, PUT8, PUT16, PUT32, PUT64;
 
     static {
         MethodHandle[] h = new MethodHandle[8];
         boolean raw = false;
+        Object theUnsafe = null;
         try {
             SharedSecrets.getJavaLangAccess().addExports(Object.class.getModule(), "jdk.internal.misc",
                     MemOps.class.getModule());
             Class<?> u = Class.forName("jdk.internal.misc.Unsafe");
             Object unsafe = u.getMethod("getUnsafe").invoke(null);
+            theUnsafe = unsafe;
             MethodHandles.Lookup l = MethodHandles.lookup();
             Class<?>[] types = {byte.class, short.class, int.class, long.class};
             String[] names = {"Byte", "ShortUnaligned", "IntUnaligned", "LongUnaligned"};
@@ -56,6 +63,7 @@ final class MemOps {
             // not exported to us (a JVM started without the manifest's flags): the segment path
         }
         RAW = raw;
+        UNSAFE = raw ? theUnsafe : null;
         GET8 = h[0];
         GET16 = h[1];
         GET32 = h[2];

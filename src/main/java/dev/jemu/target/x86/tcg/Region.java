@@ -25,6 +25,8 @@ final class Region {
     final Insn[] insns;
     final long[] pages;
     private final Map<Long, Integer> byRip = new HashMap<>();
+    /** User mode: regions may span pages (-Djemu.jit.samePage=true keeps them on one, to compare). */
+    private static final boolean CROSS_PAGE = !Boolean.getBoolean("jemu.jit.samePage");
 
     private Region(List<DecodedBlock> list) {
         blocks = list.toArray(new DecodedBlock[0]);
@@ -77,7 +79,11 @@ final class Region {
             DecodedBlock b = queue.poll();
             for (long t : Forms.regionSuccessors(b.last())) {
                 if (seen.containsKey(t)) continue;
-                if ((linear(cpu, t) & ~SoftMmu.PAGE_MASK) != entry.page) continue;
+                // system mode keeps a region on its entry's page (links are checked against the entry's
+                // mapping only); user mode follows branches to other pages (all of them are in pages)
+                if (interp.physicalCodeKeys() || !CROSS_PAGE) {
+                    if ((linear(cpu, t) & ~SoftMmu.PAGE_MASK) != entry.page) continue;
+                }
                 DecodedBlock s;
                 try {
                     s = interp.block(t);

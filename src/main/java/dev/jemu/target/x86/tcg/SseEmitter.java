@@ -67,6 +67,47 @@ abstract class SseEmitter extends FormEmitter {
                 getX(2 * i.reg);
                 writeE(i, i.has(Insn.P_REXW) ? 8 : 4);
             }
+            // MOVLPS/MOVLPD/MOVHPS/MOVHPD (and MOVHLPS/MOVLHPS): one half of V from memory or W's other half
+            case "movlps", "movlpd", "movhps", "movhpd" -> {
+                boolean high = HandlerRef.of(i).method().startsWith("movh");
+                if (i.mem) readMem(i, 8);
+                else getX(2 * i.rm + (high ? 0 : 1));
+                cb.lstore(wLo);
+                putX(2 * i.reg + (high ? 1 : 0), wLo);
+            }
+            case "movlpsStore", "movhpsStore" -> {
+                getX(2 * i.reg + (HandlerRef.of(i).method().startsWith("movh") ? 1 : 0));
+                writeMemOperand(i, 8);
+            }
+            case "storeNt" -> store128(i, true);
+            case "shufps" -> {
+                loadVW(i);
+                int imm = (int) i.imm;
+                dword(vLo, vHi, imm & 3);
+                dword(vLo, vHi, (imm >> 2) & 3);
+                cb.bipush(32);
+                cb.lshl();
+                cb.lor();
+                dword(wLo, wHi, (imm >> 4) & 3);
+                dword(wLo, wHi, (imm >> 6) & 3);
+                cb.bipush(32);
+                cb.lshl();
+                cb.lor();
+                cb.lstore(wHi);
+                cb.lstore(wLo);
+                putX(2 * i.reg, wLo);
+                putX(2 * i.reg + 1, wHi);
+            }
+            case "shufpd" -> {
+                loadVW(i);
+                int imm = (int) i.imm;
+                cb.lload((imm & 1) == 0 ? vLo : vHi);
+                cb.lload((imm & 2) == 0 ? wLo : wHi);
+                cb.lstore(wHi);
+                cb.lstore(wLo);
+                putX(2 * i.reg, wLo);
+                putX(2 * i.reg + 1, wHi);
+            }
             case "op" -> packed(i);
             case "pshufd" -> pshufd(i);
             case "shiftImm" -> shiftImm(i);
@@ -278,6 +319,29 @@ abstract class SseEmitter extends FormEmitter {
             cb.lstore(wLo);
             getX(2 * i.rm + 1);
             cb.lstore(wHi);
+        }
+    }
+
+    /** Register forms: W's halves into wLo, wHi, V's into vLo, vHi. */
+    private void loadVW(Insn i) {
+        getX(2 * i.rm);
+        cb.lstore(wLo);
+        getX(2 * i.rm + 1);
+        cb.lstore(wHi);
+        getX(2 * i.reg);
+        cb.lstore(vLo);
+        getX(2 * i.reg + 1);
+        cb.lstore(vHi);
+    }
+
+    /** Pushes dword {@code n} (0..3) of the 128-bit value in locals lo, hi, zero-extended (SseFloat.dword). */
+    private void dword(int lo, int hi, int n) {
+        cb.lload(n < 2 ? lo : hi);
+        if ((n & 1) != 0) {
+            cb.bipush(32);
+            cb.lushr();
+        } else {
+            mask(4);
         }
     }
 

@@ -286,6 +286,11 @@ final class Translator extends SseEmitter {
         vHi = cb.allocateLocal(TypeKind.LONG);
         wLo = cb.allocateLocal(TypeKind.LONG);
         wHi = cb.allocateLocal(TypeKind.LONG);
+        ramBaseL = cb.allocateLocal(TypeKind.LONG);
+        tlbMaskL = cb.allocateLocal(TypeKind.INT);
+        vaT = cb.allocateLocal(TypeKind.LONG);
+        valT = cb.allocateLocal(TypeKind.LONG);
+        tlbT = cb.allocateLocal(TypeKind.INT);
 
         int regsUsed = analysis ? 0xffff : touched;
         if (analysis) {
@@ -319,6 +324,15 @@ final class Translator extends SseEmitter {
             cb.invokevirtual(CD_MMU, tlb[k], MethodTypeDesc.of(CD_LONGS));
             cb.astore(tlbL[k]);
         }
+        // (the four TLB arrays have the same power-of-two length)
+        cb.aload(ramL);
+        cb.invokeinterface(CD_SEGMENT, "address", MethodTypeDesc.of(CD_long));
+        cb.lstore(ramBaseL);
+        cb.aload(rTagL);
+        cb.arraylength();
+        cb.iconst_1();
+        cb.isub();
+        cb.istore(tlbMaskL);
         for (int r = 0; r < 16; r++) {
             if ((regsUsed & (1 << r)) == 0) continue;
             cb.aload(regsL);
@@ -519,6 +533,16 @@ final class Translator extends SseEmitter {
             case SHIFT_CL -> shiftCl(i);
             case SSE, SSE_FP, SSE_COMI -> sse(i);
             case IMUL_GE, IMUL_GEI -> imul(i, kind == IMUL_GEI);
+            case MUL -> mul(i);
+            case DIV -> div(i);
+            case BSF, BSR -> bitScan(i, kind == BSF);
+            case CBW -> cbw(i);
+            case CWD -> cwd(i);
+            case BSWAP -> bswap(i);
+            case XCHG_EG -> { getReg(i.reg, i.osize, i.rex); cb.lstore(aT); getReg(i.rm, i.osize, i.rex); cb.lstore(bT);
+                cb.lload(aT); setReg(i.rm, i.osize, i.rex); cb.lload(bT); setReg(i.reg, i.osize, i.rex); }
+            case XCHG_ZA -> { getReg(X86Cpu.RAX, i.osize, false); cb.lstore(aT); getReg(i.rm, i.osize, false);
+                setReg(X86Cpu.RAX, i.osize, false); cb.lload(aT); setReg(i.rm, i.osize, false); }
             case PUSH_Z -> { getReg(i.rm, i.osize, false); push(i.osize); }
             case PUSH_I -> { cb.loadConstant(i.imm); push(i.osize); }
             case POP_Z -> { pop(i.osize); setReg(i.rm, i.osize, false); }
@@ -614,6 +638,10 @@ final class Translator extends SseEmitter {
         cb.putfield(CD_CPU, "rip", CD_long);
         HandlerRef h = HandlerRef.of(i);
         DynamicConstantDesc<Object> insn = insnConstant(curIndex);
+        if (JitProfile.ON) {
+            cb.loadConstant(JitProfile.id(h.key() + " " + i.op.mnemonic + (i.mem ? " m" : " r") + i.osize));
+            cb.invokestatic(ClassDesc.of("dev.jemu.target.x86.tcg.JitProfile"), "count", MethodTypeDesc.of(CD_void, CD_int));
+        }
         if (h.direct()) {
             cb.aload(cpuL);
             cb.ldc(insn);

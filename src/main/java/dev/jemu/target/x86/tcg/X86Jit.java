@@ -64,6 +64,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     private static final int INVALIDATED = 64;
     private final long[] invalidated = new long[INVALIDATED];
 
+    private final List<X86Translation> all = new java.util.ArrayList<>();
     private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
     private long staleDrops, failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
@@ -75,6 +76,15 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         this.cache = new CodeCache<>(options.maxBlocks(), t -> {
             if (t.entry.code == t) t.entry.code = null;
         });
+        if (JitProfile.ON) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                List<X86Translation> l = new java.util.ArrayList<>(all);
+                l.sort((a, b) -> Long.compare(b.runs, a.runs));
+                for (X86Translation t : l.subList(0, Math.min(25, l.size()))) {
+                    System.err.printf("  %10d runs  %x  %d insns  %d exits%n", t.runs, t.pc, t.insns.length, t.links.length);
+                }
+            }));
+        }
         if (Boolean.getBoolean("jemu.jit.stats")) {
             long tid = Thread.currentThread().threadId();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.printf("jit: %s; vCPU thread %.2f s CPU%n",
@@ -150,7 +160,8 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     }
 
     /** What building a translation needs, fixed on the vCPU thread. */
-    private record Job(DecodedBlock entry, Region region, int mode, boolean longMode, int stackSize, long epoch) {}
+    private record Job(DecodedBlock entry, Region region, int mode, boolean longMode, int stackSize, long epoch,
+                       boolean inlineTlb) {}
 
     /** A built translation (or why it failed), with the cost of building it. */
     private record Built(Job job, X86Translation t, Region region, int bytes, long compileNanos, long defineNanos,
@@ -163,7 +174,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     public X86Translation translate(DecodedBlock entry) {
         long t0 = System.nanoTime();
         Region region = Region.collect(interp, cpu, entry, MAX_BLOCKS, MAX_INSNS, minHits);
-        Job job = new Job(entry, region, mode(cpu), cpu.longMode, cpu.stackSize, epoch);
+        Job job = new Job(entry, region, mode(cpu), cpu.longMode, cpu.stackSize, epoch, minHits > 0);
         long collect = System.nanoTime() - t0;
         nanos += collect;
         if (!background) return install(build(job));
@@ -193,6 +204,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         try {
             for (;;) {
                 Translator tr = new Translator(region, job.longMode, job.stackSize);
+                tr.inlineTlb = job.inlineTlb;
                 String simple = "X86Block" + NAMES.incrementAndGet();
                 ClassDesc name = ClassDesc.of("dev.jemu.target.x86.tcg." + simple);
                 long c0 = System.nanoTime();
@@ -241,6 +253,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         }
         X86Translation t = b.t;
         cache.put(t);
+        if (JitProfile.ON) all.add(t);
         entry.code = t;
         translations++;
         translatedInsns += b.region.insns.length;
