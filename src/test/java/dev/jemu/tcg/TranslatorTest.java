@@ -260,4 +260,26 @@ class TranslatorTest {
         CpuTester t = new CpuTester(64);
         assertEquals(null, new Interpreter(t.cpu, TcgOptions.of(TcgOptions.Mode.OFF)).jit());
     }
+
+    @Test
+    void aBlockTooBigForC2StaysInterpreted() {
+        // 60 read-modify-write instructions in one block: far more bytecode than HotSpot compiles in one
+        // method (HugeMethodLimit), where it would run in the JVM's bytecode interpreter for good
+        StringBuilder body = new StringBuilder();
+        for (int k = 0; k < 60; k++) body.append("    add [rsi + rcx*8 + ").append(8 * k).append("], rax\n");
+        String asm = "    mov esi, 0x400000\n    mov eax, 1\n    mov edx, 3000\n    xor ecx, ecx\n"
+                + "l:\n" + body + "    dec edx\n    jnz l\n    hlt";
+        List<TcgOptions> modes = List.of(TcgOptions.of(TcgOptions.Mode.OFF), TcgOptions.of(TcgOptions.Mode.ALL),
+                new TcgOptions(TcgOptions.Mode.ON, 2, 64, false)); // built on this thread: counted by the end
+        for (TcgOptions o : modes) {
+            Rig r = new Rig(o);
+            X86Exception e = r.run(asm);
+            assertEquals(X86Exception.EXIT_HLT, e.vector, o.toString());
+            for (int k = 0; k < 60; k++) assertEquals(3000, r.as.segment().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Rig.DATA + 8 * k), o.toString());
+            if (o.mode() == TcgOptions.Mode.ON) {
+                assertTrue(r.interp.jit().tooBig() > 0, r.interp.jit().stats());
+                assertEquals(0, r.interp.jit().failures());
+            }
+        }
+    }
 }

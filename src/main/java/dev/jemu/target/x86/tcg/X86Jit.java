@@ -66,7 +66,7 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
 
     private final List<X86Translation> all = new java.util.ArrayList<>();
     private final java.util.Set<Long> distinct = Boolean.getBoolean("jemu.jit.stats") ? new java.util.HashSet<>() : null;
-    private long staleDrops, failures, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
+    private long staleDrops, failures, tooBig, translations, translatedInsns, bytecodeBytes, nanos, compileNanos, defineNanos;
 
     public X86Jit(X86Cpu cpu, Interpreter interp, TcgOptions options) {
         this.cpu = cpu;
@@ -211,9 +211,14 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
                 byte[] bytes = tr.compile(EMITTER.classFile(), name);
                 int size = codeSize(bytes);
                 compile += System.nanoTime() - c0;
-                if (size > MAX_CODE && region.blocks.length > 1) {
-                    region = region.prefix(Math.max(1, region.blocks.length / 2));
-                    continue;
+                if (size > MAX_CODE) {
+                    if (region.blocks.length > 1) {
+                        region = region.prefix(Math.max(1, region.blocks.length / 2));
+                        continue;
+                    }
+                    // one block alone too big for C2: its method would run in the JVM's bytecode
+                    // interpreter for good, slower than ours, so the block stays interpreted
+                    return new Built(job, null, region, size, compile, define, System.nanoTime() - t0, null);
                 }
                 long d0 = System.nanoTime();
                 MethodHandles.Lookup l = EMITTER.define(simple, bytes, List.of(region.insns));
@@ -252,6 +257,11 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
             return null;
         }
         X86Translation t = b.t;
+        if (t == null) {
+            entry.hits = Integer.MIN_VALUE; // too big to translate (see build)
+            tooBig++;
+            return null;
+        }
         cache.put(t);
         if (JitProfile.ON) all.add(t);
         entry.code = t;
@@ -296,6 +306,11 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
         return failures;
     }
 
+    /** Blocks left to the interpreter because their translation alone was too big for C2. */
+    public long tooBig() {
+        return tooBig;
+    }
+
     /** Translations made so far. */
     public long translations() {
         return translations;
@@ -304,6 +319,6 @@ public final class X86Jit implements ChainRunner.Target<X86Cpu> {
     public String stats() {
         return String.format("%d translations (%d insns (%d distinct), %d bytes of bytecode, %.1f ms: compile %.1f define %.1f), %d live, %d dropped",
                 translations, translatedInsns, distinct == null ? -1 : distinct.size(), bytecodeBytes, nanos / 1e6, compileNanos / 1e6, defineNanos / 1e6,
-                cache.size(), cache.dropped()) + ", " + staleDrops + " stale" + (failures > 0 ? ", " + failures + " failed" : "");
+                cache.size(), cache.dropped()) + ", " + staleDrops + " stale" + (tooBig > 0 ? ", " + tooBig + " too big" : "") + (failures > 0 ? ", " + failures + " failed" : "");
     }
 }
