@@ -273,7 +273,6 @@ final class KvmUserCpu implements LinuxThread.Engine {
     }
 
     private X86Exception exception(int v) {
-        getGprs();
         long sp = vcpu.reg(KvmVcpu.RSP);
         int err = 0;
         boolean hasErr = KvmUserStub.hasErrorCode(v);
@@ -291,10 +290,18 @@ final class KvmUserCpu implements LinuxThread.Engine {
         if (rip == KvmUserVm.KBASE + KvmUserVm.STUB + KvmUserStub.SYSCALL_ENTRY) {
             // SYSCALL reached the entry but not CPL 0 (kvm_pvm switches RIP and RFLAGS only): the OUT there
             // faulted at CPL 3 and brought us here instead. The registers are the system call's.
+            getGprs();
             cpu.regs[X86Cpu.RSP] = vm.privLong(sp + 24);
             return syscallServed();
         }
-        if ((cs & 3) != 3) return unexpected(String.format("exception %d in the CPL-0 stub at %#x", v, rip));
+        if ((cs & 3) != 3) {
+            // In the stub (the IRETQ back to the program): nothing of the program's ran since the X86Cpu was
+            // put into the vCPU, so the X86Cpu is the thread's state; the vCPU's RSP is the stub's stack.
+            long f = vm.privLong(sp + 24); // the stack the fault interrupted: IRETQ's frame
+            return unexpected(String.format("exception %d (error %#x) in the CPL-0 stub at %#x, frame %#x %#x %#x %#x %#x",
+                    v, err, rip, vm.privLong(f), vm.privLong(f + 8), vm.privLong(f + 16), vm.privLong(f + 24), vm.privLong(f + 32)));
+        }
+        getGprs();
         cpu.rip = rip;
         setFlags(vm.privLong(sp + 16));
         cpu.regs[X86Cpu.RSP] = vm.privLong(sp + 24);
